@@ -1,0 +1,40 @@
+# The two commands of the README's quickstart, and the helpers behind them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test venv test-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+test-deps: venv
+	$(BIN)/python -m pip install --quiet -e '.[test,opa,azure]'
+
+# Lint the bundled sample with the embedded engine: findings on stdout, SARIF,
+# JSON and markdown under $(OUT)/. The sample has violations on purpose, so
+# exit code 1 (findings at or above --fail-on) is the expected outcome here.
+demo: venv
+	@mkdir -p $(OUT)
+	$(BIN)/gallerylint lint samples/contoso/ --now 2026-11-21T00:00:00Z \
+	    --format text --format sarif --output $(OUT)/contoso.sarif \
+	    --format json --output $(OUT)/contoso.json \
+	    --format markdown --output $(OUT)/contoso.md; \
+	rc=$$?; test $$rc -le 1 || exit $$rc; \
+	echo "wrote $(OUT)/contoso.sarif, $(OUT)/contoso.json, $(OUT)/contoso.md (exit $$rc: findings present)"
+
+# The whole suite. pytest's exit code 5 (no tests collected) is a failure.
+test: test-deps
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache

@@ -1,0 +1,266 @@
+""".gallerylint.yaml: discovery, schema validation (errors name the line), typed settings.
+
+Every threshold of the rule catalog is a key here, with the catalog's default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import InputError
+from .resources import schema_path
+
+CONFIG_NAMES = (".gallerylint.yaml", ".gallerylint.yml")
+LEVELS = ("error", "warning", "note")
+
+
+@dataclass(frozen=True)
+class Limits:
+    galleries: int = 100
+    definitions: int = 1000
+    versions: int = 10000
+    replicas_per_region: int = 50
+    replicas_per_version: int = 100
+    full_replication_tb: float = 2
+    shallow_replication_tb: float = 32
+    data_disk_tb: float = 1
+    warn_ratio: float = 0.8
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    eol_warning_days: float = 30
+    max_image_age_days: float = 90
+    outdated_grace_days: float = 30
+
+
+@dataclass(frozen=True)
+class Storage:
+    zone_redundant_regions: tuple[str, ...] = ()
+    shallow_max_instances: int = 20
+
+
+@dataclass(frozen=True)
+class Sharing:
+    allowed_community_galleries: tuple[str, ...] = ()
+    allowed_subscriptions: tuple[str, ...] = ()
+    allowed_tenants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Replication:
+    vms_per_replica: int = 20
+    instances_per_replica: int = 600
+    production_min_replicas: int = 3
+
+
+@dataclass(frozen=True)
+class Environments:
+    production_galleries: tuple[str, ...] = ()
+    production_tag_values: tuple[str, ...] = ("prod", "production")
+
+
+@dataclass(frozen=True)
+class Naming:
+    gallery: str | None = None
+    definition: str | None = None
+
+
+@dataclass(frozen=True)
+class Reporting:
+    group_over: int = 10
+    category: str = "gallerylint/"
+
+
+@dataclass(frozen=True)
+class Paths:
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    max_file_bytes: int = 1 << 30
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    name: str = "embedded"
+    opa_url: str | None = None
+    token_env: str | None = None
+    timeout_seconds: float = 30
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    enabled: bool | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    resource: str
+    reason: str
+    expires: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    limits: Limits = field(default_factory=Limits)
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    storage: Storage = field(default_factory=Storage)
+    sharing: Sharing = field(default_factory=Sharing)
+    replication: Replication = field(default_factory=Replication)
+    environments: Environments = field(default_factory=Environments)
+    naming: Naming = field(default_factory=Naming)
+    reporting: Reporting = field(default_factory=Reporting)
+    paths: Paths = field(default_factory=Paths)
+    input: InputLimits = field(default_factory=InputLimits)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    rule_paths: tuple[str, ...] = ()
+    allow_python: bool = False
+    waivers: tuple[Waiver, ...] = ()
+    path: str | None = None
+
+
+_SECTIONS = {
+    "limits": Limits, "lifecycle": Lifecycle, "storage": Storage, "sharing": Sharing,
+    "replication": Replication, "environments": Environments, "naming": Naming,
+    "reporting": Reporting, "paths": Paths, "input": InputLimits, "engine": EngineSettings,
+}
+
+
+def discover(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The config in the working directory or the nearest parent that has one."""
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    with open(schema_path("config.schema.json"), encoding="utf-8") as fh:
+        return jsonschema.Draft202012Validator(json.load(fh))
+
+
+def _plain(node: Any) -> Any:
+    """ruamel nodes to plain JSON-like values (dates become ISO strings)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, (datetime, date)):
+        return node.isoformat()
+    return node
+
+
+def _line_of(doc: Any, path: list[Any]) -> int | None:
+    """The 1-based line of a schema error's path in the YAML document."""
+    node, line = doc, None
+    for key in path:
+        if isinstance(node, CommentedMap) and key in node:
+            pos = node.lc.key(key)
+            line = pos[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            pos = node.lc.item(key)
+            line = pos[0] + 1
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _describe(err: jsonschema.ValidationError) -> tuple[str, list[Any]]:
+    path = list(err.absolute_path)
+    where = ".".join(str(p) for p in path) or "top level"
+    if err.validator == "additionalProperties":
+        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+        key = extra[0] if extra else "?"
+        allowed = ", ".join(sorted(err.schema.get("properties", {})))
+        return (f"unknown key '{key}' in {where} (known keys: {allowed})", path + [key])
+    return f"{where}: {err.message}", path
+
+
+def load(path: str | os.PathLike[str] | None, *, explicit: bool = False) -> Settings:
+    if path is None:
+        return Settings()
+    path = str(path)
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read the config: {exc}",
+                         hint="check the --config path" if explicit else None) from None
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        doc = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(path, f"invalid YAML: {(exc.problem or exc.context or '').strip()}",
+                         line=mark.line + 1 if mark else None,
+                         hint="fix the YAML syntax (duplicate keys are not allowed)") from None
+    except YAMLError as exc:
+        raise InputError(path, f"invalid YAML: {exc}") from None
+    if doc is None:
+        doc = CommentedMap()
+    plain = _plain(doc)
+    errors = sorted(_validator().iter_errors(plain), key=lambda e: list(e.absolute_path))
+    if errors:
+        message, where = _describe(errors[0])
+        raise InputError(path, message, line=_line_of(doc, where) or 1,
+                         hint="see the configuration reference in docs/configuration.md")
+    return _settings(plain, doc, path)
+
+
+def _settings(plain: Mapping[str, Any], doc: Any, path: str) -> Settings:
+    settings = Settings(path=path)
+    for name, cls in _SECTIONS.items():
+        section = plain.get(name)
+        if not section:
+            continue
+        values = {}
+        for f in fields(cls):
+            if f.name in section:
+                v = section[f.name]
+                values[f.name] = tuple(v) if isinstance(v, list) else v
+        settings = replace(settings, **{name: cls(**values)})
+    for key in ("gallery", "definition"):
+        pattern = getattr(settings.naming, key)
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise InputError(path, f"naming.{key} is not a valid regular expression: {exc}",
+                                 line=_line_of(doc, ["naming", key])) from None
+    rules = dict(plain.get("rules") or {})
+    rule_paths = tuple(rules.pop("paths", ()) or ())
+    allow_python = bool(rules.pop("allow_python", False))
+    per_rule = {key: RuleSetting(enabled=v.get("enabled"), level=v.get("level"))
+                for key, v in rules.items()}
+    waivers = tuple(
+        Waiver(rule=w["rule"], resource=w["resource"], reason=w["reason"],
+               expires=str(w["expires"]), line=_line_of(doc, ["waivers", i]))
+        for i, w in enumerate(plain.get("waivers") or ()))
+    base = Path(path).resolve().parent
+    return replace(settings, rules=per_rule, allow_python=allow_python, waivers=waivers,
+                   rule_paths=tuple(str((base / p).resolve()) for p in rule_paths))

@@ -1,0 +1,417 @@
+"""Joins and aggregates over the inventory, computed once, before any rule runs.
+
+Everything the catalog's conventions define (rules.md, "Conventions") lives
+here, so that each rule is a cheap predicate: valid versions, effective
+replicas and storage types, exclude-from-latest per region, latest
+resolution, reference resolution for deployments, usage per version and
+region, counts per subscription and region, production, end of life.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from .config import Settings
+from .model import UNKNOWN, Deployment, Gallery, ImageDefinition, ImageVersion, Inventory
+from .names import parse_gallery_path
+
+INT32_MAX = 2147483647
+_VERSION_PART = re.compile(r"[0-9]+")
+
+# The security types each SecurityType feature value allows (rules.md, conventions).
+SECURITY_TYPES_ALLOWED: dict[str, frozenset[str]] = {
+    "standard": frozenset({"standard"}),
+    "trustedlaunchsupported": frozenset({"standard", "trustedlaunch"}),
+    "trustedlaunch": frozenset({"trustedlaunch"}),
+    "confidentialvmsupported": frozenset({"standard", "confidentialvm"}),
+    "confidentialvm": frozenset({"confidentialvm"}),
+    "trustedlaunchandconfidentialvmsupported": frozenset(
+        {"standard", "trustedlaunch", "confidentialvm"}),
+}
+
+
+def parse_version_name(name: Any) -> tuple[int, int, int] | None:
+    """Major.Minor.Patch, each 0..2147483647 in decimal digits; None when invalid."""
+    if not isinstance(name, str):
+        return None
+    parts = name.split(".")
+    if len(parts) != 3:
+        return None
+    numbers = []
+    for p in parts:
+        if not p.isascii() or not _VERSION_PART.fullmatch(p):
+            return None
+        n = int(p)
+        if n > INT32_MAX:
+            return None
+        numbers.append(n)
+    return numbers[0], numbers[1], numbers[2]
+
+
+def glob_match(patterns: Iterable[str], *candidates: Any) -> bool:
+    """Shell-style, case-insensitive; `*` also matches `/` (rules.md, conventions)."""
+    values = [c.lower() for c in candidates if isinstance(c, str) and c]
+    for pattern in patterns:
+        p = pattern.lower()
+        if any(fnmatch.fnmatchcase(v, p) for v in values):
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class RegionFacts:
+    region: str
+    replicas: Any  # int | UNKNOWN: effective replicas
+    storage_type: Any  # str | UNKNOWN: effective storage type
+    excluded: Any  # bool | UNKNOWN: excluded from latest here
+    index: int | None  # targetRegions index, None for the implicit source region
+
+
+@dataclass(slots=True)
+class Usage:
+    """Deployments of one version in one region (VMs of a Flexible scale set whose
+    scale set is in the input count through that scale set only)."""
+
+    vms: int = 0
+    scale_sets: int = 0
+    scale_set_instances: int = 0
+    unknown_capacity: bool = False
+    deployments: list["DeploymentFacts"] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class VersionFacts:
+    version: ImageVersion
+    definition: "DefinitionFacts | None"
+    gallery: Gallery | None
+    number: tuple[int, int, int] | None  # None: not a valid version
+    regions: dict[str, RegionFacts] | Any  # UNKNOWN when targetRegions is unreadable
+    end_of_life: datetime | None | Any
+    eligible: bool
+    latest_in: set[str] = field(default_factory=set)
+    usage: dict[str, Usage] = field(default_factory=dict)
+    used: bool = False  # used by any deployment, Flexible members included
+    production: bool = False
+
+    @property
+    def total_replicas(self) -> Any:
+        total = 0
+        for r in self.regions.values():
+            if r.replicas is UNKNOWN:
+                return UNKNOWN
+            total += r.replicas
+        return total
+
+    @property
+    def total_instances(self) -> int:
+        return sum(u.vms + u.scale_set_instances for u in self.usage.values())
+
+
+@dataclass(slots=True)
+class DefinitionFacts:
+    definition: ImageDefinition
+    gallery: Gallery | None
+    versions: list[VersionFacts] = field(default_factory=list)
+    by_name: dict[str, VersionFacts] = field(default_factory=dict)
+    latest_by_region: dict[str, VersionFacts] = field(default_factory=dict)
+    latest: VersionFacts | None = None
+    used: bool = False
+
+    @property
+    def allowed_security_types(self) -> frozenset[str] | None:
+        """None when the SecurityType feature has a value outside the six known."""
+        d = self.definition
+        if isinstance(d.hyper_v_generation, str) and d.hyper_v_generation.lower() == "v1":
+            return SECURITY_TYPES_ALLOWED["standard"]
+        if d.features is UNKNOWN:
+            return None
+        value = d.features.get("securitytype")
+        if value is None:
+            return SECURITY_TYPES_ALLOWED["standard"]
+        if not isinstance(value, str):
+            return None
+        return SECURITY_TYPES_ALLOWED.get(value.lower())
+
+
+@dataclass(slots=True)
+class DeploymentFacts:
+    deployment: Deployment
+    reference: str | None  # the gallery image reference, as given
+    gallery: Gallery | None = None
+    definition: DefinitionFacts | None = None
+    pinned: bool = False
+    requested_version: str | None = None  # pinned or exactVersion name
+    version: VersionFacts | None = None
+    unresolved: str | None = None  # "gallery" | "definition" | "version"
+    no_latest: bool = False  # unpinned and no latest in its region
+    counted: bool = True  # False: a Flexible member counted through its scale set
+    production: bool = False
+
+    @property
+    def image_resource_id(self) -> str | None:
+        """The image resource this deployment refers to: the version when pinned or
+        resolved, else the definition, else the reference as written."""
+        if self.version is not None:
+            return self.version.version.id
+        if self.definition is not None:
+            return self.definition.definition.id
+        return self.reference
+
+
+@dataclass(slots=True)
+class Facts:
+    now: datetime
+    settings: Settings
+    inventory: Inventory
+    galleries: list[Gallery]
+    gallery_production: dict[str, bool]
+    definitions: list[DefinitionFacts]
+    versions: list[VersionFacts]
+    deployments: list[DeploymentFacts]  # gallery-image deployments only
+    # (subscription, region) -> count
+    galleries_per_region: dict[tuple[str, str], int]
+    definitions_per_region: dict[tuple[str, str], int]
+    versions_per_region: dict[tuple[str, str], int]
+
+    @property
+    def now_ts(self) -> float:
+        return self.now.timestamp()
+
+
+def _region_facts(v: ImageVersion) -> dict[str, RegionFacts] | Any:
+    global_excluded = v.exclude_from_latest
+    default_count = v.replica_count if v.replica_count is not None else 1
+    if v.storage_account_type is not None:
+        default_type = v.storage_account_type
+    elif isinstance(v.storage_account_strategy, str):
+        default_type = ("Standard_ZRS" if v.storage_account_strategy.lower() == "preferstandard_zrs"
+                        else "Standard_LRS")
+    elif v.storage_account_strategy is UNKNOWN:
+        default_type = UNKNOWN
+    elif v.api_version is not None and v.api_version >= "2025-03-03":
+        default_type = "Standard_ZRS"
+    else:
+        default_type = "Standard_LRS"
+    if v.target_regions is UNKNOWN:
+        return UNKNOWN
+    if v.target_regions is None:
+        if v.location is None or v.location is UNKNOWN:
+            return {}
+        return {v.location: RegionFacts(v.location, default_count, default_type,
+                                        global_excluded, None)}
+    out: dict[str, RegionFacts] = {}
+    for tr in v.target_regions:
+        if tr.name is UNKNOWN:
+            continue
+        count = tr.regional_replica_count if tr.regional_replica_count is not None else default_count
+        if count is UNKNOWN or tr.additional_replicas is UNKNOWN:
+            replicas: Any = UNKNOWN
+        else:
+            replicas = count + tr.additional_replicas
+        storage = tr.storage_account_type if tr.storage_account_type is not None else default_type
+        if global_excluded is True or tr.exclude_from_latest is True:
+            excluded: Any = True
+        elif global_excluded is UNKNOWN or tr.exclude_from_latest is UNKNOWN:
+            excluded = UNKNOWN
+        else:
+            excluded = False
+        out[tr.name] = RegionFacts(tr.name, replicas, storage, excluded, tr.index)
+    return out
+
+
+def is_production_gallery(g: Gallery, settings: Settings) -> bool:
+    env = settings.environments
+    if glob_match(env.production_galleries, g.name, g.id):
+        return True
+    return _production_tag(g.tags, env.production_tag_values)
+
+
+def _production_tag(tags: Any, values: Iterable[str]) -> bool:
+    value = tags.get("environment") if tags else None
+    return isinstance(value, str) and value.lower() in {v.lower() for v in values}
+
+
+_SHARED_REF = re.compile(
+    r"^/(?P<kind>sharedgalleries|communitygalleries)/(?P<gallery>[^/]+)/images/(?P<image>[^/]+)"
+    r"(?:/versions/(?P<version>[^/]+))?/?$", re.IGNORECASE)
+
+
+def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
+    galleries = inventory.galleries
+    gallery_by_id = {g.id.lower(): g for g in galleries}
+    gallery_by_unique = {g.unique_name.lower(): g for g in galleries
+                         if isinstance(g.unique_name, str)}
+    gallery_by_public: dict[str, Gallery] = {}
+    for g in galleries:
+        for n in g.public_names:
+            gallery_by_public[n.lower()] = g
+    gallery_production = {g.id.lower(): is_production_gallery(g, settings) for g in galleries}
+
+    definitions: list[DefinitionFacts] = []
+    definition_by_id: dict[str, DefinitionFacts] = {}
+    for d in inventory.definitions:
+        df = DefinitionFacts(d, gallery_by_id.get(d.gallery_id.lower()))
+        definitions.append(df)
+        definition_by_id[d.id.lower()] = df
+
+    versions: list[VersionFacts] = []
+    for v in inventory.versions:
+        df = definition_by_id.get(v.definition_id.lower())
+        regions = _region_facts(v)
+        number = parse_version_name(v.name)
+        eol = v.end_of_life
+        if eol is None and df is not None:
+            eol = df.definition.end_of_life
+        eligible = number is not None and regions is not UNKNOWN and any(
+            r.excluded is False for r in regions.values())
+        gallery = df.gallery if df is not None else gallery_by_id.get(
+            v.definition_id.rsplit("/images/", 1)[0].lower())
+        vf = VersionFacts(v, df, gallery, number, regions, eol, eligible,
+                          production=bool(gallery and gallery_production.get(gallery.id.lower())))
+        versions.append(vf)
+        if df is not None:
+            df.versions.append(vf)
+            df.by_name.setdefault(v.name.lower(), vf)
+
+    for df in definitions:
+        _resolve_latest(df)
+
+    deployments = _resolve_deployments(inventory, settings, gallery_by_id, gallery_by_unique,
+                                       gallery_by_public, definition_by_id, gallery_production)
+
+    def count(items: Iterable[Any]) -> dict[tuple[str, str], int]:
+        out: dict[tuple[str, str], int] = {}
+        for item in items:
+            if isinstance(item.location, str) and item.subscription_id:
+                key = (item.subscription_id, item.location)
+                out[key] = out.get(key, 0) + 1
+        return out
+
+    return Facts(
+        now=now, settings=settings, inventory=inventory, galleries=galleries,
+        gallery_production=gallery_production, definitions=definitions, versions=versions,
+        deployments=deployments,
+        galleries_per_region=count(galleries),
+        definitions_per_region=count(inventory.definitions),
+        versions_per_region=count(inventory.versions),
+    )
+
+
+def _resolve_latest(df: DefinitionFacts) -> None:
+    best: dict[str, VersionFacts] = {}
+    overall: VersionFacts | None = None
+    for vf in df.versions:
+        if vf.number is None or vf.regions is UNKNOWN:
+            continue
+        for name, r in vf.regions.items():
+            if r.excluded is not False:
+                continue
+            current = best.get(name)
+            if current is None or vf.number > current.number:  # type: ignore[operator]
+                best[name] = vf
+        if vf.eligible and (overall is None or vf.number > overall.number):  # type: ignore[operator]
+            overall = vf
+    df.latest_by_region = best
+    df.latest = overall
+    for name, vf in best.items():
+        vf.latest_in.add(name)
+
+
+def _resolve_deployments(inventory: Inventory, settings: Settings,
+                         gallery_by_id: dict[str, Gallery], gallery_by_unique: dict[str, Gallery],
+                         gallery_by_public: dict[str, Gallery],
+                         definition_by_id: dict[str, DefinitionFacts],
+                         gallery_production: dict[str, bool]) -> list[DeploymentFacts]:
+    scale_sets = {d.id.lower() for d in inventory.deployments if d.kind == "vmss"}
+    definition_by_gallery_name: dict[tuple[str, str], DefinitionFacts] = {}
+    for df in definition_by_id.values():
+        definition_by_gallery_name[(df.definition.gallery_id.lower(),
+                                    df.definition.name.lower())] = df
+    tag_values = {v.lower() for v in settings.environments.production_tag_values}
+    out: list[DeploymentFacts] = []
+    append = out.append
+    for dep in inventory.deployments:
+        ref, gallery, image_name, version_name = _reference(
+            dep, gallery_by_id, gallery_by_unique, gallery_by_public)
+        if ref is None:
+            continue  # not a gallery image (marketplace, managed image, or no reference)
+        facts = DeploymentFacts(dep, ref)
+        env = dep.tags.get("environment") if dep.tags else None
+        if dep.scale_set_id is not None and dep.scale_set_id.lower() in scale_sets:
+            facts.counted = False
+        append(facts)
+        if ref is UNKNOWN:
+            continue
+        if gallery is None:
+            facts.unresolved = "gallery"
+            continue
+        facts.gallery = gallery
+        facts.production = gallery_production.get(gallery.id.lower(), False) or (
+            isinstance(env, str) and env.lower() in tag_values)
+        df = definition_by_gallery_name.get((gallery.id.lower(), image_name.lower()))
+        if df is None:
+            facts.unresolved = "definition"
+            continue
+        facts.definition = df
+        df.used = True
+        if version_name is not None and version_name.lower() != "latest":
+            facts.pinned = True
+            facts.requested_version = version_name
+        elif isinstance(dep.exact_version, str):
+            facts.requested_version = dep.exact_version
+        if facts.requested_version is not None:
+            vf = df.by_name.get(facts.requested_version.lower())
+            if vf is None:
+                facts.unresolved = "version"
+                continue
+        else:
+            if not isinstance(dep.location, str):
+                continue  # region unknown: latest unknown
+            vf = df.latest_by_region.get(dep.location)
+            if vf is None:
+                facts.no_latest = True
+                continue
+        facts.version = vf
+        vf.used = True
+        if not facts.counted or not isinstance(dep.location, str):
+            continue
+        usage = vf.usage.get(dep.location)
+        if usage is None:
+            usage = vf.usage[dep.location] = Usage()
+        usage.deployments.append(facts)
+        if dep.kind == "vm":
+            usage.vms += 1
+        else:
+            usage.scale_sets += 1
+            if isinstance(dep.capacity, int):
+                usage.scale_set_instances += dep.capacity
+            else:
+                usage.unknown_capacity = True
+    return out
+
+
+def _reference(dep: Deployment, gallery_by_id: dict[str, Gallery],
+               gallery_by_unique: dict[str, Gallery], gallery_by_public: dict[str, Gallery]
+               ) -> tuple[Any, Gallery | None, str, str | None]:
+    """(reference, gallery or None, image name, version name or None); reference None
+    when the deployment does not use a gallery image, UNKNOWN when it cannot be read."""
+    for ref in (dep.image_id, dep.shared_image_id, dep.community_image_id):
+        if ref is UNKNOWN:
+            return UNKNOWN, None, "", None
+        if not isinstance(ref, str):
+            continue
+        m = parse_gallery_path(ref)
+        if m is not None and m.group("image"):
+            gallery_id = f"{m.group('prefix')}/galleries/{m.group('gallery')}".lower()
+            return ref, gallery_by_id.get(gallery_id), m.group("image"), m.group("version")
+        s = _SHARED_REF.match(ref)
+        if s is not None:
+            name = s.group("gallery").lower()
+            table = gallery_by_unique if s.group("kind").lower() == "sharedgalleries" \
+                else gallery_by_public
+            return ref, table.get(name), s.group("image"), s.group("version")
+    return None, None, "", None

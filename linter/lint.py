@@ -1,0 +1,168 @@
+"""One lint run: inputs -> inventory -> facts -> rules -> findings.
+
+The CLI, the gate and the tests all call `run`; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from . import facts as facts_module
+from .config import Settings
+from .engines import EmbeddedEngine, Engine
+from .errors import EngineError, InputError
+from .facts import Facts
+from .findings import Finding, group_deployment_findings, sort_findings
+from .model import Inventory
+from .rules.base import make_finding
+from .rules.collections import project
+from .rules.registry import Registry, Rule
+from .sources import Limits, load_paths
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding]
+    inventory: Inventory
+    rules: list[Rule]  # the rules that ran
+    timings: dict[str, float] = field(default_factory=dict)
+    now: datetime | None = None
+
+
+def select_rules(registry: Registry, settings: Settings, only: Sequence[str] = (),
+                 skip: Sequence[str] = ()) -> list[Rule]:
+    for key, setting in settings.rules.items():
+        if registry.get(key) is None:
+            raise InputError(settings.path, f"rules.{key}: no rule has this ID or name",
+                             hint="'gallerylint rules' lists them")
+    for key in (*only, *skip):
+        if registry.get(key) is None:
+            raise InputError(None, f"unknown rule '{key}' in --rules/--skip-rules",
+                             hint="'gallerylint rules' lists them")
+    only_ids = {registry.get(k).id for k in only}  # type: ignore[union-attr]
+    skip_ids = {registry.get(k).id for k in skip}  # type: ignore[union-attr]
+    selected = []
+    for rule in registry:
+        setting = settings.rules.get(rule.id) or settings.rules.get(rule.name)
+        enabled = True if setting is None or setting.enabled is None else setting.enabled
+        if only_ids:
+            enabled = rule.id in only_ids
+        if rule.id in skip_ids:
+            enabled = False
+        if enabled:
+            selected.append(rule)
+    return selected
+
+
+def _configured_level(rule: Rule, settings: Settings) -> str | None:
+    setting = settings.rules.get(rule.id) or settings.rules.get(rule.name)
+    return setting.level if setting is not None else None
+
+
+def evaluate(facts: Facts, rules: Sequence[Rule], engine: Engine,
+             timings: dict[str, float] | None = None) -> list[Finding]:
+    timings = timings if timings is not None else {}
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.check is None:
+            continue
+        start = time.perf_counter()
+        try:
+            produced = list(rule.check(facts, rule))
+        except (InputError, EngineError):
+            raise
+        except Exception as exc:
+            raise EngineError(f"{rule.id} ({rule.language})",
+                              f"{type(exc).__name__}: {exc}") from exc
+        findings.extend(produced)
+        timings[rule.id] = time.perf_counter() - start
+    findings.extend(_evaluate_rego(facts, [r for r in rules if r.rego is not None], engine,
+                                   timings))
+    return findings
+
+
+def _evaluate_rego(facts: Facts, rules: Sequence[Rule], engine: Engine,
+                   timings: dict[str, float]) -> list[Finding]:
+    if not rules:
+        return []
+    start = time.perf_counter()
+    projections = {}
+    inputs: dict[Path, dict[str, Any]] = {}
+    shared: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    for rule in rules:
+        policy = rule.rego
+        assert policy is not None
+        key = (policy.collection, policy.fields)
+        if key not in projections:
+            try:
+                projections[key] = project(facts, policy.collection, policy.fields)
+            except KeyError as exc:
+                raise EngineError(policy.path.name, f"METADATA names an unknown collection or "
+                                  f"field: {exc}") from None
+            shared[key] = {"items": projections[key].items}
+        inputs[policy.path] = shared[key]
+    timings["rego:facts"] = time.perf_counter() - start
+    start = time.perf_counter()
+    ordered = sorted(rules, key=lambda r: (r.rego.collection, r.rego.fields))  # type: ignore[union-attr]
+    results = engine.evaluate([r.rego for r in ordered], inputs)  # type: ignore[misc]
+    timings["rego:engine"] = time.perf_counter() - start
+    findings: list[Finding] = []
+    for rule in ordered:
+        policy = rule.rego
+        assert policy is not None
+        projection = projections[(policy.collection, policy.fields)]
+        for v in results.get(policy.path, []):
+            k = v["k"]
+            if not 0 <= k < len(projection.groups):
+                raise EngineError(policy.path.name, f"violation names item {k}, which was not "
+                                  "in its input")
+            level = v.get("level")
+            if level is not None and level not in ("error", "warning", "note"):
+                raise EngineError(policy.path.name, f"violation level '{level}' is not "
+                                  "error, warning or note")
+            at = v.get("at") or ()
+            at = (at,) if isinstance(at, str) else tuple(at)
+            for subject in projection.groups[k]:
+                findings.append(make_finding(rule, subject, v["message"],
+                                             region=v.get("region"), level=level, at=at,
+                                             properties=v.get("properties")))
+    return findings
+
+
+def apply_levels(findings: list[Finding], rules: Sequence[Rule], settings: Settings) -> None:
+    """A level set in config replaces the rule's default level; findings a rule
+    emits at a variant level (rules.md: e.g. ACG301's clean-up note) keep theirs."""
+    levels = {r.id: _configured_level(r, settings) for r in rules}
+    for f in findings:
+        configured = levels.get(f.rule_id)
+        if configured and f.default_level:
+            f.level = configured
+
+
+def run(paths: Sequence[str], settings: Settings, now: datetime, *,
+        registry: Registry, engine: Engine | None = None, only: Sequence[str] = (),
+        skip: Sequence[str] = (), inventory: Inventory | None = None) -> LintResult:
+    timings: dict[str, float] = {}
+    rules = select_rules(registry, settings, only, skip)
+    start = time.perf_counter()
+    if inventory is None:
+        inventory = load_paths(paths, settings.paths.exclude,
+                               Limits(max_file_bytes=settings.input.max_file_bytes))
+    timings["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    facts = facts_module.build(inventory, settings, now)
+    timings["facts"] = time.perf_counter() - start
+    findings = evaluate(facts, rules, engine or EmbeddedEngine(), timings)
+    apply_levels(findings, rules, settings)
+    findings = group_deployment_findings(findings, settings.reporting.group_over)
+    from .waivers import apply_waivers
+    findings = apply_waivers(findings, settings, now)
+    return LintResult(sort_findings(findings), inventory, list(rules), timings, now)
+
+
+def with_settings(settings: Settings, **changes: Any) -> Settings:
+    return replace(settings, **changes)

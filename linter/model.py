@@ -1,0 +1,198 @@
+"""The inventory: what every input form is normalised into before any rule runs.
+
+Frozen dataclasses with slots: an estate of a million VMs is a million
+`Deployment` objects, so the model keeps only what rules and reports use, plus
+a reference to the resource's raw ARM `properties` (kept, not copied, so that
+a user rule can read a property no built-in rule needs).
+
+Values that an input cannot carry (a template expression that could not be
+evaluated, a Terraform value known only after apply) are `UNKNOWN`; rules
+treat an unknown value as "not a violation".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final, Mapping
+
+
+class _Unknown:
+    """A value the input cannot tell (unevaluated expression, known after apply)."""
+
+    __slots__ = ()
+    _instance: "_Unknown | None" = None
+
+    def __new__(cls) -> "_Unknown":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Final = _Unknown()
+
+
+def is_unknown(value: object) -> bool:
+    return value is UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a resource came from: the file, the line of the resource, and the
+    lines of individual properties when the input form can tell them
+    (templates and plans: keyed by a dotted path such as
+    ``properties.publishingProfile.targetRegions.0.regionalReplicaCount``)."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+    form: str = "azure"  # snapshot | azure | yaml | template | plan
+    properties: Mapping[str, tuple[int, int]] | None = None
+
+    @property
+    def from_iac(self) -> bool:
+        return self.form in ("template", "plan")
+
+    def line_of(self, *paths: str) -> tuple[int, int]:
+        """The (line, column) of the first property path known, else the resource's."""
+        if self.properties:
+            for p in paths:
+                pos = self.properties.get(p)
+                if pos is not None:
+                    return pos
+        return self.line, self.column
+
+
+@dataclass(frozen=True, slots=True)
+class Gallery:
+    id: str
+    name: str
+    subscription_id: str
+    location: str  # normalised region
+    tags: Mapping[str, str]
+    permissions: str | None  # lowercased: private | groups | community | other / None
+    # Sharing groups: None when the input does not carry them (Resource Graph
+    # never does); {type(lowercase): [ids lowercased]} otherwise.
+    groups: Mapping[str, tuple[str, ...]] | None
+    unique_name: str | None
+    public_names: tuple[str, ...]
+    community_info: Mapping[str, Any] | None
+    properties: Mapping[str, Any]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class ImageDefinition:
+    id: str
+    gallery_id: str
+    name: str
+    subscription_id: str
+    location: str
+    tags: Mapping[str, str]
+    publisher: Any
+    offer: Any
+    sku: Any
+    os_state: Any  # as given; compare lowercased
+    hyper_v_generation: Any
+    features: Mapping[str, Any]  # feature name lowercased -> value as given
+    disallowed_disk_types: Any  # tuple of lowercased names, or UNKNOWN
+    end_of_life: datetime | None | Any
+    eula: Any
+    privacy_statement_uri: Any
+    release_note_uri: Any
+    api_version: str | None
+    properties: Mapping[str, Any]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRegion:
+    name: str  # normalised
+    regional_replica_count: Any  # int | None | UNKNOWN
+    storage_account_type: Any  # str | None | UNKNOWN
+    exclude_from_latest: Any  # bool | None | UNKNOWN
+    additional_replicas: Any  # int (sum of additionalReplicaSets) | UNKNOWN
+    index: int  # position in targetRegions, for property locations
+
+
+@dataclass(frozen=True, slots=True)
+class ImageVersion:
+    id: str
+    definition_id: str
+    name: str
+    subscription_id: str
+    location: str
+    tags: Mapping[str, str]
+    published: datetime | None | Any
+    end_of_life: datetime | None | Any
+    exclude_from_latest: Any  # bool | UNKNOWN
+    replica_count: Any  # int | None | UNKNOWN
+    storage_account_type: Any
+    storage_account_strategy: Any
+    replication_mode: Any  # lowercased or None
+    # None when the version has no targetRegions (then: its own location).
+    target_regions: tuple[TargetRegion, ...] | None | Any
+    os_disk_gb: Any
+    data_disk_gb: tuple[Any, ...]
+    reported_for_policy_violation: Any
+    policy_violations: tuple[Any, ...]
+    replication_state: Any  # aggregatedState, as given, or None
+    region_replication_states: Mapping[str, str]  # normalised region -> state
+    api_version: str | None
+    properties: Mapping[str, Any]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """A VM or a scale set whose image reference may name a gallery image."""
+
+    id: str
+    kind: str  # "vm" | "vmss"
+    name: str
+    subscription_id: str
+    location: str
+    tags: Mapping[str, str]
+    image_id: Any  # imageReference.id, or None
+    shared_image_id: Any
+    community_image_id: Any
+    exact_version: Any
+    os_disk_type: Any
+    data_disk_types: tuple[Any, ...]
+    security_type: Any  # as given, None when absent
+    capacity: Any  # sku.capacity for scale sets; 1 for a VM
+    scale_set_id: str | None  # a VM of a Flexible scale set
+    source: Source
+
+
+@dataclass(slots=True)
+class Inventory:
+    galleries: list[Gallery] = field(default_factory=list)
+    definitions: list[ImageDefinition] = field(default_factory=list)
+    versions: list[ImageVersion] = field(default_factory=list)
+    deployments: list[Deployment] = field(default_factory=list)
+    # Files read, by form, and files skipped while walking (no recognised form).
+    files: dict[str, str] = field(default_factory=dict)
+    skipped_files: list[str] = field(default_factory=list)
+    unknown_values: int = 0
+
+    def extend(self, other: "Inventory") -> None:
+        self.galleries.extend(other.galleries)
+        self.definitions.extend(other.definitions)
+        self.versions.extend(other.versions)
+        self.deployments.extend(other.deployments)
+        self.files.update(other.files)
+        self.skipped_files.extend(other.skipped_files)
+        self.unknown_values += other.unknown_values
+
+    @property
+    def resource_count(self) -> int:
+        return (
+            len(self.galleries) + len(self.definitions) + len(self.versions) + len(self.deployments)
+        )

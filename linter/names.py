@@ -1,0 +1,105 @@
+"""Small, shared normalisations: regions, ARM IDs, times, case-insensitive values."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from typing import Any
+
+from .model import UNKNOWN
+
+
+def region(name: Any) -> Any:
+    """'West US' and 'westus' are the same region."""
+    if name is UNKNOWN or name is None:
+        return name
+    return str(name).replace(" ", "").lower()
+
+
+def lower(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.lower()
+    return value
+
+
+def parse_time(value: Any) -> Any:
+    """An ISO 8601 date or date-time as an aware UTC datetime; None when absent.
+
+    A value that is present but cannot be read is UNKNOWN: rules stay quiet
+    rather than guess.
+    """
+    if value is None or value == "":
+        return None
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            # fromisoformat in 3.11 handles 'Z' and offsets; 7-digit .NET
+            # fractions ("2024-01-01T00:00:00.1234567Z") need trimming.
+            m = re.match(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})\.(\d+)(.*)$", text)
+            if not m:
+                return UNKNOWN
+            try:
+                dt = datetime.fromisoformat(f"{m.group(1)}.{m.group(2)[:6]}{m.group(3)}")
+            except ValueError:
+                return UNKNOWN
+    else:
+        return UNKNOWN
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def subscription_of(arm_id: str) -> str:
+    parts = arm_id.split("/")
+    if len(parts) > 2 and parts[1].lower() == "subscriptions":
+        return parts[2].lower()
+    return ""
+
+
+_GALLERY_PATH = re.compile(
+    r"^(?P<prefix>/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute)"
+    r"/galleries/(?P<gallery>[^/]+)(?:/images/(?P<image>[^/]+)(?:/versions/(?P<version>[^/]+))?)?/?$",
+    re.IGNORECASE,
+)
+
+
+def parse_gallery_path(arm_id: str) -> re.Match[str] | None:
+    return _GALLERY_PATH.match(arm_id)
+
+
+def resource_type_of(arm_id: str) -> str | None:
+    """The ARM type an ID names, lowercased: e.g. 'microsoft.compute/galleries/images'."""
+    parts = [p for p in arm_id.split("/") if p]
+    lowered = [p.lower() for p in parts]
+    try:
+        i = len(lowered) - 1 - lowered[::-1].index("providers")
+    except ValueError:
+        return None
+    rest = parts[i + 1:]
+    if len(rest) < 3:
+        return None
+    namespace = rest[0]
+    types = rest[1::2]
+    return (namespace + "/" + "/".join(types)).lower()
+
+
+def gallery_id_of(arm_id: str) -> str:
+    m = parse_gallery_path(arm_id)
+    if not m:
+        return ""
+    return f"{m.group('prefix')}/galleries/{m.group('gallery')}"
+
+
+def definition_id_of(arm_id: str) -> str:
+    m = parse_gallery_path(arm_id)
+    if not m or not m.group("image"):
+        return ""
+    return f"{m.group('prefix')}/galleries/{m.group('gallery')}/images/{m.group('image')}"

@@ -1,0 +1,235 @@
+"""The compact facts Rego rules see.
+
+A Rego rule names one collection and the fields it reads (METADATA
+`custom.collection` / `custom.fields`). Each resource of the collection is
+projected onto those fields and identical projections are sent once: a
+million VMs with a handful of distinct (disk type, disallowed types) pairs
+are a handful of Rego items. Each item carries `k`, its group number;
+violations name `k` and are expanded back to every resource of the group.
+
+Field values are plain JSON: strings lowercased where the catalog compares
+case-insensitively, lists sorted. A value the input cannot tell is left out
+of the item, so a rule that reads it stays quiet ("unknown is never a
+violation").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from ..facts import DefinitionFacts, DeploymentFacts, Facts, VersionFacts, glob_match
+from ..model import UNKNOWN, Gallery
+
+
+def _low(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.lower()
+    return UNKNOWN if value is UNKNOWN else value
+
+
+def _has(value: Any) -> Any:
+    if value is UNKNOWN:
+        return UNKNOWN
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _sorted_low(values: Iterable[Any]) -> Any:
+    out = []
+    for v in values:
+        if not isinstance(v, str):
+            return UNKNOWN
+        out.append(v.lower())
+    return tuple(sorted(out))
+
+
+def _subscription_entries(entries: Iterable[str]) -> set[str]:
+    return {e.lower().rsplit("/", 1)[-1] if e.lower().startswith("/subscriptions/")
+            else e.lower() for e in entries}
+
+
+def _gallery_fields(facts: Facts) -> dict[str, Callable[[Gallery], Any]]:
+    sharing = facts.settings.sharing
+    subs = _subscription_entries(sharing.allowed_subscriptions)
+    tenants = {t.lower() for t in sharing.allowed_tenants}
+
+    def unapproved(g: Gallery, kind: str, allowed: set[str]) -> Any:
+        if g.groups is None:
+            return UNKNOWN
+        return tuple(sorted(i for i in g.groups.get(kind, ()) if i not in allowed))
+
+    def info(g: Gallery, key: str) -> Any:
+        return _has((g.community_info or {}).get(key))
+
+    return {
+        "name": lambda g: g.name,
+        "permissions": lambda g: g.permissions,
+        "groups_known": lambda g: g.groups is not None,
+        "unapproved_subscriptions": lambda g: unapproved(g, "subscriptions", subs),
+        "unapproved_tenants": lambda g: unapproved(g, "aadtenants", tenants),
+        "community_allowed": lambda g: glob_match(sharing.allowed_community_galleries,
+                                                  g.name, g.id, *g.public_names),
+        "has_publisher_uri": lambda g: info(g, "publisherUri"),
+        "has_publisher_contact": lambda g: info(g, "publisherContact"),
+        "has_eula": lambda g: info(g, "eula"),
+        "matches_naming_pattern": lambda g: _naming(facts.settings.naming.gallery, g.name),
+    }
+
+
+def _naming(pattern: str | None, name: Any) -> Any:
+    import re
+    if pattern is None or not isinstance(name, str):
+        return UNKNOWN
+    return re.fullmatch(pattern, name) is not None
+
+
+def _security_feature(df: DefinitionFacts) -> Any:
+    if df.definition.features is UNKNOWN:
+        return UNKNOWN
+    value = df.definition.features.get("securitytype")
+    return _low(value) if value is not None else None
+
+
+def _definition_fields(facts: Facts) -> dict[str, Callable[[DefinitionFacts], Any]]:
+    def gallery_permissions(df: DefinitionFacts) -> Any:
+        return df.gallery.permissions if df.gallery is not None else UNKNOWN
+
+    return {
+        "name": lambda df: df.definition.name,
+        "publisher": lambda df: df.definition.publisher,
+        "offer": lambda df: df.definition.offer,
+        "sku": lambda df: df.definition.sku,
+        "os_state": lambda df: _low(df.definition.os_state),
+        "hyper_v_generation": lambda df: _low(df.definition.hyper_v_generation),
+        "security_feature": _security_feature,
+        "gallery_permissions": gallery_permissions,
+        "has_eula": lambda df: _has(df.definition.eula),
+        "has_privacy_statement_uri": lambda df: _has(df.definition.privacy_statement_uri),
+        "has_release_note_uri": lambda df: _has(df.definition.release_note_uri),
+        "matches_naming_pattern": lambda df: _naming(facts.settings.naming.definition,
+                                                     df.definition.name),
+    }
+
+
+def _failed_regions(vf: VersionFacts) -> Any:
+    return tuple(sorted(r for r, s in vf.version.region_replication_states.items()
+                        if s.lower() == "failed"))
+
+
+def _version_fields(facts: Facts) -> dict[str, Callable[[VersionFacts], Any]]:
+    def regions(vf: VersionFacts) -> Any:
+        if vf.regions is UNKNOWN:
+            return UNKNOWN
+        return tuple(sorted(vf.regions))
+
+    return {
+        "name": lambda vf: vf.version.name,
+        "location": lambda vf: vf.version.location,
+        "target_regions": regions,
+        "explicit_target_regions": lambda vf: vf.version.target_regions is not None,
+        "replication_state": lambda vf: _low(vf.version.replication_state),
+        "failed_regions": _failed_regions,
+        "reported_for_policy_violation": lambda vf: vf.version.reported_for_policy_violation,
+        "policy_violation_count": lambda vf: len(vf.version.policy_violations),
+    }
+
+
+def _deployment_fields(facts: Facts) -> dict[str, Callable[[DeploymentFacts], Any]]:
+    def disallowed(dep: DeploymentFacts) -> Any:
+        if dep.definition is None:
+            return UNKNOWN
+        types = dep.definition.definition.disallowed_disk_types
+        return types if types is UNKNOWN else tuple(sorted(types))
+
+    def allowed_security(dep: DeploymentFacts) -> Any:
+        if dep.definition is None:
+            return UNKNOWN
+        allowed = dep.definition.allowed_security_types
+        return UNKNOWN if allowed is None else tuple(sorted(allowed))
+
+    def security_type(dep: DeploymentFacts) -> Any:
+        value = dep.deployment.security_type
+        return "standard" if value is None else _low(value)
+
+    return {
+        "os_disk_type": lambda dep: _low(dep.deployment.os_disk_type),
+        "data_disk_types": lambda dep: _sorted_low(dep.deployment.data_disk_types),
+        "disallowed_disk_types": disallowed,
+        "security_type": security_type,
+        "allowed_security_types": allowed_security,
+        "security_feature": lambda dep: (_security_feature(dep.definition)
+                                         if dep.definition is not None else UNKNOWN),
+        "hyper_v_generation": lambda dep: (_low(dep.definition.definition.hyper_v_generation)
+                                           if dep.definition is not None else UNKNOWN),
+    }
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str
+    subjects: Callable[[Facts], Iterable[Any]]
+    fields: Callable[[Facts], Mapping[str, Callable[[Any], Any]]]
+
+
+COLLECTIONS: dict[str, Collection] = {
+    "galleries": Collection("galleries", lambda f: f.galleries, _gallery_fields),
+    "definitions": Collection("definitions", lambda f: f.definitions, _definition_fields),
+    "versions": Collection("versions", lambda f: f.versions, _version_fields),
+    # Deployments whose reference resolved to a definition in the inventory.
+    "deployments": Collection(
+        "deployments", lambda f: (d for d in f.deployments if d.definition is not None),
+        _deployment_fields),
+}
+
+
+@dataclass
+class Projection:
+    items: list[dict[str, Any]]
+    groups: list[list[Any]]  # subjects per item, by k
+
+
+def project(facts: Facts, collection: str, fields: tuple[str, ...]) -> Projection:
+    """The deduplicated Rego items of one collection for one set of fields."""
+    spec = COLLECTIONS.get(collection)
+    if spec is None:
+        raise KeyError(collection)
+    getters_by_name = spec.fields(facts)
+    unknown = [f for f in fields if f not in getters_by_name]
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    getters = [getters_by_name[f] for f in fields]
+    index: dict[tuple[Any, ...], int] = {}
+    groups: list[list[Any]] = []
+    keys: list[tuple[Any, ...]] = []
+    for subject in spec.subjects(facts):
+        key = tuple(g(subject) for g in getters)
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(groups)
+            groups.append([])
+            keys.append(key)
+        groups[k].append(subject)
+    items = []
+    for k, key in enumerate(keys):
+        item: dict[str, Any] = {"k": k}
+        for name, value in zip(fields, key):
+            if value is UNKNOWN:
+                continue
+            item[name] = list(value) if isinstance(value, tuple) else value
+        items.append(item)
+    return Projection(items, groups)
+
+
+def field_names() -> dict[str, list[str]]:
+    """Every collection's fields, for the docs and for checking METADATA."""
+    from datetime import datetime, timezone
+
+    from ..config import Settings
+    from ..facts import build
+    from ..model import Inventory
+    facts = build(Inventory(), Settings(), datetime.now(timezone.utc))
+    return {name: sorted(c.fields(facts)) for name, c in COLLECTIONS.items()}
+
+
+def subjects_iter(projection: Projection, k: int) -> Iterator[Any]:
+    yield from projection.groups[k]

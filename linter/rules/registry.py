@@ -1,0 +1,196 @@
+"""The rule registry: every rule, Rego or Python, with one metadata record.
+
+A Python rule is one module in `linter/rules/` named `acgNNN_<name>.py`: its
+docstring is its documentation, `RULE` its metadata, `check(facts)` yields
+findings. A Rego rule is one folder in `policies/` holding `<name>.rego`
+(metadata in its `# METADATA` annotation, which OPA reads too) and
+`<name>_test.rego`. Adding a rule is adding a file or a folder; nothing is
+listed by hand.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ruamel.yaml import YAML
+
+from ..errors import EngineError, InputError
+from ..resources import policies_dir
+
+HELP_BASE = "https://github.com/gallerylint/gallerylint/blob/main/docs/rules.md"
+LEVELS = ("error", "warning", "note")
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What a Python rule module declares as RULE."""
+
+    id: str
+    name: str
+    level: str
+    tags: tuple[str, ...] = ()
+    security_severity: float | None = None
+    related: tuple[str, ...] = ()
+    config: tuple[str, ...] = ()  # config keys the rule reads
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class RegoPolicy:
+    path: Path
+    package: str
+    source: str
+    collection: str
+    fields: tuple[str, ...]
+    test_path: Path | None
+
+    @property
+    def entrypoint(self) -> str:
+        return self.package.replace(".", "/") + "/violations"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    level: str
+    tags: tuple[str, ...]
+    summary: str
+    doc: str
+    language: str  # "rego" | "python"
+    security_severity: float | None = None
+    related: tuple[str, ...] = ()
+    config: tuple[str, ...] = ()
+    check: Callable[..., Iterable[Any]] | None = field(default=None, compare=False)
+    rego: RegoPolicy | None = None
+    builtin: bool = True
+
+    @property
+    def help_uri(self) -> str:
+        return f"{HELP_BASE}#{self.id.lower()}-{self.name}"
+
+
+def _summary(doc: str) -> str:
+    for line in doc.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _from_module(module: Any, builtin: bool) -> Rule:
+    meta: RuleMeta = module.RULE
+    doc = (module.__doc__ or "").strip()
+    return Rule(id=meta.id, name=meta.name, level=meta.level, tags=tuple(meta.tags),
+                summary=meta.summary or _summary(doc), doc=doc, language="python",
+                security_severity=meta.security_severity, related=tuple(meta.related),
+                config=tuple(meta.config), check=module.check, builtin=builtin)
+
+
+_METADATA = re.compile(r"^# METADATA\s*\n((?:#.*\n)+)", re.MULTILINE)
+_PACKAGE = re.compile(r"^package\s+([A-Za-z0-9_.]+)\s*$", re.MULTILINE)
+
+
+def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
+    source = path.read_text(encoding="utf-8")
+    m = _METADATA.search(source)
+    pkg = _PACKAGE.search(source)
+    if not m or not pkg:
+        raise InputError(str(path), "a rule policy needs a '# METADATA' annotation and a package",
+                         line=1, hint="see policies/README.md")
+    block = "\n".join(line[2:] if line.startswith("# ") else line[1:]
+                      for line in m.group(1).splitlines())
+    try:
+        meta = YAML(typ="safe").load(block) or {}
+    except Exception as exc:  # ruamel raises several error types for bad YAML
+        raise InputError(str(path), f"METADATA is not valid YAML: {exc}", line=1) from None
+    custom = meta.get("custom") or {}
+    missing = [k for k in ("id", "level", "collection", "fields") if k not in custom]
+    if missing or "title" not in meta:
+        raise InputError(str(path), f"METADATA lacks {', '.join(missing or ['title'])}",
+                         line=source[:m.start()].count("\n") + 1, hint="see policies/README.md")
+    if custom["level"] not in LEVELS:
+        raise InputError(str(path), f"METADATA level must be one of {', '.join(LEVELS)}")
+    test_path = path.with_name(path.stem + "_test.rego")
+    doc = str(meta.get("description") or "").strip()
+    return Rule(
+        id=str(custom["id"]), name=str(meta["title"]), level=custom["level"],
+        tags=tuple(custom.get("tags") or ()), summary=str(custom.get("summary") or _summary(doc)),
+        doc=doc, language="rego", security_severity=custom.get("security_severity"),
+        related=tuple(custom.get("related") or ()), config=tuple(custom.get("config") or ()),
+        rego=RegoPolicy(path=path, package=pkg.group(1), source=source,
+                        collection=str(custom["collection"]),
+                        fields=tuple(custom["fields"]),
+                        test_path=test_path if test_path.exists() else None),
+        builtin=builtin,
+    )
+
+
+def builtin_rules() -> list[Rule]:
+    rules: list[Rule] = []
+    from .. import rules as package
+    for info in pkgutil.iter_modules(package.__path__):
+        if re.match(r"^acg\d{3}_", info.name):
+            rules.append(_from_module(importlib.import_module(f"{package.__name__}.{info.name}"),
+                                      True))
+    for folder in sorted(p for p in policies_dir().iterdir() if p.is_dir() and p.name != "lib"):
+        main = folder / f"{folder.name}.rego"
+        if main.exists():
+            rules.append(parse_rego_rule(main))
+    return rules
+
+
+def user_rules(paths: Iterable[str], allow_python: bool) -> list[Rule]:
+    rules: list[Rule] = []
+    for folder in paths:
+        root = Path(folder)
+        if not root.is_dir():
+            raise InputError(folder, "rules.paths entry is not a directory",
+                             hint="fix rules.paths in the config")
+        for file in sorted(root.rglob("*.rego")):
+            if not file.name.endswith("_test.rego"):
+                rules.append(parse_rego_rule(file, builtin=False))
+        for file in sorted(root.rglob("*.py")):
+            if not allow_python:
+                raise InputError(str(file), "Python rules run as code and are off by default",
+                                 hint="set rules.allow_python: true to run them")
+            spec = importlib.util.spec_from_file_location(f"gallerylint_user_{file.stem}", file)
+            if spec is None or spec.loader is None:
+                continue
+            module = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+            except Exception as exc:
+                raise EngineError(str(file), f"the Python rule failed to load: {exc}") from None
+            if hasattr(module, "RULE") and hasattr(module, "check"):
+                rules.append(_from_module(module, False))
+    return rules
+
+
+class Registry:
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules: list[Rule] = sorted(rules, key=lambda r: r.id)
+        self._by_key: dict[str, Rule] = {}
+        for r in self.rules:
+            for key in (r.id.upper(), r.name.lower()):
+                if key in self._by_key:
+                    raise InputError(None, f"two rules share the ID or name '{key}'")
+                self._by_key[key] = r
+
+    def get(self, key: str) -> Rule | None:
+        return self._by_key.get(key.upper()) or self._by_key.get(key.lower())
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def load_registry(rule_paths: Iterable[str] = (), allow_python: bool = False) -> Registry:
+    return Registry([*builtin_rules(), *user_rules(rule_paths, allow_python)])

@@ -1,0 +1,375 @@
+"""Raw Azure resources (ARM GET bodies, `az resource list`, `az sig ... list`,
+`az graph query` rows, projected or not) into the inventory model.
+
+Resource Graph rows may be projected: instead of `properties` they carry
+flat columns (`imageId`, `osDiskType`, `capacity`, ... as in the exporter's
+queries, see `linter/export/queries.py`). Both shapes are read; a column is
+used only where `properties` does not say.
+
+Every reader here is total: a value of the wrong type becomes UNKNOWN (so no
+rule fires on it), never an exception.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..model import (
+    UNKNOWN,
+    Deployment,
+    Gallery,
+    ImageDefinition,
+    ImageVersion,
+    Inventory,
+    Source,
+    TargetRegion,
+)
+from ..names import definition_id_of, gallery_id_of, parse_time, region, resource_type_of, subscription_of
+
+GALLERY = "microsoft.compute/galleries"
+DEFINITION = "microsoft.compute/galleries/images"
+VERSION = "microsoft.compute/galleries/images/versions"
+VM = "microsoft.compute/virtualmachines"
+VMSS = "microsoft.compute/virtualmachinescalesets"
+KINDS = (GALLERY, DEFINITION, VERSION, VM, VMSS)
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+def _obj(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else _EMPTY
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    return UNKNOWN
+
+
+def _int(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return UNKNOWN
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return UNKNOWN
+
+
+def _bool(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return UNKNOWN
+
+
+def _first(*values: Any) -> Any:
+    """The first value that is present (not None); UNKNOWN counts as present."""
+    for v in values:
+        if v is not None:
+            return v
+    return None
+
+
+def _tags(value: Any) -> Mapping[str, str]:
+    if not isinstance(value, dict):
+        return _EMPTY
+    return {str(k).lower(): v if isinstance(v, str) else str(v) for k, v in value.items()}
+
+
+def resource_kind(resource: Mapping[str, Any]) -> str | None:
+    """Which of the five resource types a dict is, by `type` or else by its ID."""
+    rtype = resource.get("type")
+    if isinstance(rtype, str) and "/" in rtype:
+        t = rtype.lower()
+        return t if t in KINDS else None
+    rid = resource.get("id")
+    if isinstance(rid, str):
+        t = resource_type_of(rid)
+        return t if t in KINDS else None
+    return None
+
+
+def gallery(res: Mapping[str, Any], source: Source) -> Gallery:
+    rid = res["id"]
+    props = _obj(res.get("properties"))
+    sharing = _obj(props.get("sharingProfile"))
+    permissions = _first(_str(sharing.get("permissions")), _str(res.get("permissions")))
+    groups: dict[str, tuple[str, ...]] | None = None
+    if "groups" in sharing and isinstance(sharing.get("groups"), list):
+        groups = {}
+        for g in sharing["groups"]:
+            g = _obj(g)
+            gtype = g.get("type")
+            if not isinstance(gtype, str):
+                continue
+            ids = tuple(str(i).lower() for i in _list(g.get("ids")))
+            groups[gtype.lower()] = groups.get(gtype.lower(), ()) + ids
+    info = sharing.get("communityGalleryInfo")
+    if info is None:
+        info = res.get("communityGalleryInfo")
+    info = info if isinstance(info, dict) else None
+    public_names = tuple(str(n) for n in _list((info or _EMPTY).get("publicNames")))
+    ident = _obj(props.get("identifier"))
+    return Gallery(
+        id=rid,
+        name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+        subscription_id=subscription_of(rid),
+        location=region(_str(res.get("location"))),
+        tags=_tags(res.get("tags")),
+        permissions=permissions.lower() if isinstance(permissions, str) else permissions,
+        groups=groups,
+        unique_name=_first(_str(ident.get("uniqueName")), _str(res.get("uniqueName"))),
+        public_names=public_names,
+        community_info=info,
+        properties=props,
+        source=source,
+    )
+
+
+def _features(value: Any) -> Any:
+    if value is None:
+        return _EMPTY
+    if not isinstance(value, list):
+        return UNKNOWN
+    out: dict[str, Any] = {}
+    for f in value:
+        f = _obj(f)
+        name = f.get("name")
+        if isinstance(name, str):
+            out[name.lower()] = f.get("value")
+    return out
+
+
+def _disk_types(value: Any) -> Any:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        return UNKNOWN
+    return tuple(v.lower() if isinstance(v, str) else UNKNOWN for v in value)
+
+
+def definition(res: Mapping[str, Any], source: Source) -> ImageDefinition:
+    rid = res["id"]
+    props = _obj(res.get("properties"))
+    ident = _obj(props.get("identifier"))
+    disallowed = props.get("disallowed")
+    disk_types = _obj(disallowed).get("diskTypes") if disallowed is not None else res.get(
+        "disallowedDiskTypes")
+    features = props.get("features") if "features" in props else res.get("features")
+    return ImageDefinition(
+        id=rid,
+        gallery_id=gallery_id_of(rid),
+        name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+        subscription_id=subscription_of(rid),
+        location=region(_str(res.get("location"))),
+        tags=_tags(res.get("tags")),
+        publisher=_first(_str(ident.get("publisher")), _str(res.get("publisher"))),
+        offer=_first(_str(ident.get("offer")), _str(res.get("offer"))),
+        sku=_first(_str(ident.get("sku")), _str(res.get("sku")) if not isinstance(
+            res.get("sku"), dict) else None),
+        os_state=_first(_str(props.get("osState")), _str(res.get("osState"))),
+        hyper_v_generation=_first(_str(props.get("hyperVGeneration")),
+                                  _str(res.get("hyperVGeneration"))),
+        features=_features(features),
+        disallowed_disk_types=_disk_types(disk_types),
+        end_of_life=parse_time(_first(_str(props.get("endOfLifeDate")),
+                                      _str(res.get("endOfLifeDate")))),
+        eula=_str(props.get("eula")),
+        privacy_statement_uri=_str(props.get("privacyStatementUri")),
+        release_note_uri=_str(props.get("releaseNoteUri")),
+        api_version=_str(res.get("apiVersion")) if isinstance(res.get("apiVersion"), str) else None,
+        properties=props,
+        source=source,
+    )
+
+
+def _target_regions(value: Any) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return UNKNOWN
+    regions = []
+    for i, tr in enumerate(value):
+        tr = _obj(tr)
+        name = _str(tr.get("name"))
+        if name is None:
+            continue
+        additional: Any = 0
+        for extra in _list(tr.get("additionalReplicaSets")):
+            n = _int(_obj(extra).get("regionalReplicaCount"))
+            if n is UNKNOWN or additional is UNKNOWN:
+                additional = UNKNOWN
+            elif isinstance(n, int):
+                additional += n
+        exclude = _bool(tr.get("excludeFromLatest"))
+        if exclude is None:
+            exclude = _bool(tr.get("regionalExcludeFromLatest"))
+        regions.append(TargetRegion(
+            name=region(name),
+            regional_replica_count=_int(tr.get("regionalReplicaCount")),
+            storage_account_type=_str(tr.get("storageAccountType")),
+            exclude_from_latest=exclude,
+            additional_replicas=additional,
+            index=i,
+        ))
+    return tuple(regions)
+
+
+def version(res: Mapping[str, Any], source: Source) -> ImageVersion:
+    rid = res["id"]
+    props = _obj(res.get("properties"))
+    pp = props.get("publishingProfile")
+    if isinstance(pp, dict):
+        col = _EMPTY
+    else:
+        pp, col = _EMPTY, res  # projected Resource Graph columns
+    storage = _obj(props.get("storageProfile"))
+    os_disk = _obj(storage.get("osDiskImage"))
+    data_disks = _list(storage.get("dataDiskImages"))
+    safety = props.get("safetyProfile")
+    if safety is None:
+        safety = res.get("safetyProfile")
+    safety = _obj(safety)
+    status = _obj(props.get("replicationStatus"))
+    region_states = {}
+    for s in _list(status.get("summary")):
+        s = _obj(s)
+        if isinstance(s.get("region"), str) and isinstance(s.get("state"), str):
+            region_states[region(s["region"])] = s["state"]
+    return ImageVersion(
+        id=rid,
+        definition_id=definition_id_of(rid),
+        name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+        subscription_id=subscription_of(rid),
+        location=region(_str(res.get("location"))),
+        tags=_tags(res.get("tags")),
+        published=parse_time(_str(_first(pp.get("publishedDate"), col.get("publishedDate")))),
+        end_of_life=parse_time(_str(_first(pp.get("endOfLifeDate"), col.get("endOfLifeDate")))),
+        exclude_from_latest=_first(_bool(_first(pp.get("excludeFromLatest"),
+                                                col.get("excludeFromLatest"))), False),
+        replica_count=_int(_first(pp.get("replicaCount"), col.get("replicaCount"))),
+        storage_account_type=_str(_first(pp.get("storageAccountType"),
+                                         col.get("storageAccountType"))),
+        storage_account_strategy=_str(_first(pp.get("storageAccountStrategy"),
+                                             col.get("storageAccountStrategy"))),
+        replication_mode=_lower(_str(_first(pp.get("replicationMode"),
+                                            col.get("replicationMode")))),
+        target_regions=_target_regions(_first(pp.get("targetRegions"), col.get("targetRegions"))),
+        os_disk_gb=_int(_first(os_disk.get("sizeInGB"), res.get("osDiskSizeGB"))),
+        data_disk_gb=tuple(_int(_obj(d).get("sizeInGB")) for d in data_disks) if data_disks
+        else tuple(_int(x) for x in _list(res.get("dataDiskSizesGB"))),
+        reported_for_policy_violation=_bool(safety.get("reportedForPolicyViolation")),
+        policy_violations=tuple(_list(safety.get("policyViolations"))),
+        replication_state=_first(_str(status.get("aggregatedState")),
+                                 _str(res.get("replicationState"))),
+        region_replication_states=region_states,
+        api_version=res.get("apiVersion") if isinstance(res.get("apiVersion"), str) else None,
+        properties=props,
+        source=source,
+    )
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def _image_reference(res: Mapping[str, Any], storage: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    ref = storage.get("imageReference")
+    if isinstance(ref, dict):
+        return (_str(ref.get("id")), _str(ref.get("sharedGalleryImageId")),
+                _str(ref.get("communityGalleryImageId")), _str(ref.get("exactVersion")))
+    return (_str(res.get("imageId")), _str(res.get("sharedGalleryImageId")),
+            _str(res.get("communityGalleryImageId")), _str(res.get("exactVersion")))
+
+
+def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
+    rid = res["id"]
+    props = res.get("properties")
+    props = props if isinstance(props, dict) else _EMPTY
+    if kind == VMSS:
+        vm_profile = _obj(props.get("virtualMachineProfile"))
+        storage = _obj(vm_profile.get("storageProfile"))
+        security = vm_profile.get("securityProfile")
+        sku = res.get("sku")
+        capacity = _int(sku.get("capacity")) if isinstance(sku, dict) else _int(res.get("capacity"))
+        scale_set_id = None
+    else:
+        storage = _obj(props.get("storageProfile"))
+        security = props.get("securityProfile")
+        capacity = 1
+        member_of = props.get("virtualMachineScaleSet")
+        scale_set_id = (_str(_obj(member_of).get("id")) if member_of is not None
+                        else _str(res.get("vmssId")))
+        if scale_set_id is UNKNOWN:
+            scale_set_id = None
+    image_id, shared_id, community_id, exact = _image_reference(res, storage)
+    os_disk = storage.get("osDisk")
+    if isinstance(os_disk, dict):
+        os_disk_type = _str(_obj(os_disk.get("managedDisk")).get("storageAccountType"))
+    else:
+        os_disk_type = _str(res.get("osDiskType"))
+    data_disks = storage.get("dataDisks")
+    if isinstance(data_disks, list):
+        data_types = tuple(_str(_obj(_obj(d).get("managedDisk")).get("storageAccountType"))
+                           for d in data_disks)
+    else:
+        data_types = tuple(_str(t) for t in _list(res.get("dataDiskTypes")))
+    if isinstance(security, dict):
+        security_type = _str(security.get("securityType"))
+    else:
+        security_type = _str(res.get("securityType"))
+    return Deployment(
+        id=rid,
+        kind="vmss" if kind == VMSS else "vm",
+        name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+        subscription_id=subscription_of(rid),
+        location=region(_str(res.get("location"))),
+        tags=_tags(res.get("tags")),
+        image_id=image_id,
+        shared_image_id=shared_id,
+        community_image_id=community_id,
+        exact_version=exact,
+        os_disk_type=os_disk_type,
+        data_disk_types=data_types,
+        security_type=security_type,
+        capacity=capacity,
+        scale_set_id=scale_set_id,
+        source=source,
+    )
+
+
+def add_resource(inventory: Inventory, res: Mapping[str, Any], source: Source,
+                 kind: str | None = None) -> bool:
+    """Add one raw resource to the inventory; False when it is not one of ours."""
+    kind = kind or resource_kind(res)
+    if kind is None or not isinstance(res.get("id"), str):
+        return False
+    if kind == GALLERY:
+        inventory.galleries.append(gallery(res, source))
+    elif kind == DEFINITION:
+        inventory.definitions.append(definition(res, source))
+    elif kind == VERSION:
+        inventory.versions.append(version(res, source))
+    else:
+        inventory.deployments.append(deployment(res, source, kind))
+    return True
+
+
+def looks_like_resource(value: Any) -> bool:
+    """An ARM resource as Azure returns it: an object whose `id` is an ARM ID."""
+    return isinstance(value, dict) and isinstance(value.get("id"), str) and value["id"].startswith("/")
+
