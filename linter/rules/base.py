@@ -35,6 +35,10 @@ def make_finding(rule: Any, subject: Any, message: str, *, region: str | None = 
                  source: Source | None = None) -> Finding:
     rid, src, image, image_source, groupable = (
         (resource_id, source, None, None, False) if subject is None else subject_location(subject))
+    if region is None and isinstance(subject, DeploymentFacts):
+        # rules.md: a deployment finding carries the deployment's region.
+        location = subject.deployment.location
+        region = location if isinstance(location, str) else None
     return Finding(
         rule_id=rule.id, rule_name=rule.name, level=level or rule.level,
         resource_id=resource_id or rid, region=region, message=message,
@@ -44,3 +48,23 @@ def make_finding(rule: Any, subject: Any, message: str, *, region: str | None = 
     )
 
 
+
+
+DAY = 86400.0
+
+
+def days_between(later: Any, earlier: Any) -> float:
+    """(later - earlier) in days, exact."""
+    return (later - earlier).total_seconds() / DAY
+
+
+def date_text(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
+
+
+def replica_at(region_facts: Any) -> tuple[str, ...]:
+    """Property location keys for a version's replicas in one region."""
+    if region_facts is None or region_facts.index is None:
+        return ("replicaCount",)
+    i = region_facts.index
+    return (f"targetRegions[{i}].regionalReplicaCount", f"targetRegions[{i}]", "replicaCount")

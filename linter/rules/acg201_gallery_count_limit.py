@@ -1,0 +1,46 @@
+"""Too many galleries in one subscription and region.
+
+## What it does
+Counts galleries per subscription and region (the resource's
+`location`). Fires `error` when the count is above `limits.galleries`, and
+`warning` when it is at or above `limits.warn_ratio` (0.8) times the limit (default 100)
+but not above it. One finding per subscription and region, located on
+`/subscriptions/<id>` with the region set.
+
+## Why it matters
+Azure limits galleries per subscription and region (azure-compute-docs,
+azure-compute-gallery.md, "Limits"; azure-subscription-service-limits.md);
+creating one more fails until a support request raises the limit.
+
+## Example
+85 galleries in one subscription's westeurope with the default limit.
+
+## Fix
+Delete unused galleries (`az sig ... delete`), spread across regions or
+subscriptions, or ask Azure support for a higher limit and set
+`limits.galleries` to it.
+
+## Config
+`limits.galleries`, `limits.warn_ratio` (0.8).
+
+## Related
+ACG201 to ACG204.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..facts import Facts
+from ..findings import Finding
+from .count_limits import count_findings
+from .registry import RuleMeta
+
+RULE = RuleMeta(id="ACG201", name="gallery-count-limit", level="error",
+                tags=("limits", "reliability"), config=("limits.galleries", "limits.warn_ratio"))
+
+
+def check(facts: Facts, rule: Any) -> Iterator[Finding]:
+    limits = facts.settings.limits
+    yield from count_findings(rule, facts.inventory.galleries, limits.galleries, limits.warn_ratio,
+                              "galleries", "limits.galleries")
