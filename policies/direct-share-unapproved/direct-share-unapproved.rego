@@ -57,7 +57,7 @@ check(items) := array.concat(
 		item.groups_known == true
 		parts := unapproved(item)
 		count(parts) > 0
-		v := lib.violation_at(item, sprintf("gallery is shared with unapproved %s", [concat("; ", parts)]), "permissions")
+		v := lib.violation_at(item, concat("", ["gallery is shared with unapproved ", concat("; ", parts)]), "permissions")
 	],
 	[v |
 		some item in items

@@ -46,7 +46,7 @@ check(items) := [v |
 	some item in items
 	bad := offending(item)
 	count(bad) > 0
-	v := lib.violation_at(item, sprintf("disk type(s) %s disallowed by the image definition (disallowed: %s)", [lib.list_text(bad), lib.list_text(item.disallowed_disk_types)]), at(item))
+	v := lib.violation_at(item, concat("", ["disk type(s) ", lib.list_text(bad), " disallowed by the image definition (disallowed: ", lib.list_text(item.disallowed_disk_types), ")"]), at(item))
 ]
 
 offending(item) := array.concat(

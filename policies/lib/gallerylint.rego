@@ -15,8 +15,10 @@ import rego.v1
 #   - time.parse_rfc3339_ns (rejects a trailing "Z"), time.diff, time.format:
 #     dates arrive as facts computed in Python;
 #   - semver.compare (compares as text): version order is a fact;
-#   - sprintf verbs other than %s on strings and %d on integers (%s of an
-#     array prints "" in regopy): use concat for lists;
+#   - sprintf verbs other than %s on input strings and %d on integers (%s of
+#     an array prints "" in regopy, and %s of a string computed by concat
+#     comes out quoted, breaking the engine's JSON): build messages with
+#     concat("", [...]) and lists with lib.list_text;
 #   - object.union (not deep), regex inline flags such as (?i), lower/upper on
 #     non-ASCII text, sort over mixed types: values arrive lowercased;
 #   - net.*, http.send, json.match_schema, rego.metadata.*, trace: missing;

@@ -54,6 +54,6 @@ check(items) := array.concat(
 	[v |
 		some item in items
 		some region in item.failed_regions
-		v := lib.violation_region(item, sprintf("replication to %s failed", [region]), region, "replicationStatus")
+		v := lib.violation_region(item, concat("", ["replication to ", region, " failed"]), region, "replicationStatus")
 	],
 )

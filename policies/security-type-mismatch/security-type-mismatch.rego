@@ -53,5 +53,5 @@ check(items) := [v |
 	is_array(item.allowed_security_types)
 	is_string(item.security_type)
 	not item.security_type in item.allowed_security_types
-	v := lib.violation_at(item, sprintf("security type %s is not allowed by the image definition (allowed: %s)", [item.security_type, lib.list_text(item.allowed_security_types)]), "securityType")
+	v := lib.violation_at(item, concat("", ["security type ", item.security_type, " is not allowed by the image definition (allowed: ", lib.list_text(item.allowed_security_types), ")"]), "securityType")
 ]

@@ -48,5 +48,5 @@ check(items) := [v |
 	is_string(item.location)
 	is_array(item.target_regions)
 	not item.location in item.target_regions
-	v := lib.violation_region(item, sprintf("source region %s is not among the target regions (%s)", [item.location, lib.list_text(item.target_regions)]), item.location, "targetRegions")
+	v := lib.violation_region(item, concat("", ["source region ", item.location, " is not among the target regions (", lib.list_text(item.target_regions), ")"]), item.location, "targetRegions")
 ]

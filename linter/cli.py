@@ -1,0 +1,242 @@
+"""The `gallerylint` command line: parse, call, map to exit codes; no lint logic here.
+
+Exit codes (product.md): 0 nothing at or above --fail-on; 1 findings at or
+above it; 2 bad usage or bad input; 3 internal or engine failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from datetime import datetime, timezone
+from typing import Any, Callable, Sequence
+
+import click
+
+from . import __version__
+from . import config as config_module
+from .errors import GalleryLintError, InputError
+from .findings import at_or_above
+
+FORMATS = ("text", "json", "sarif", "markdown")
+DEFAULT_FILES = {"json": "gallerylint.json", "sarif": "gallerylint.sarif",
+                 "markdown": "gallerylint.md", "text": "-"}
+
+
+def _fail(exc: GalleryLintError) -> None:
+    label = "error" if exc.exit_code == 2 else "engine error"
+    click.echo(f"gallerylint: {label}: {exc}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Map our errors to exit codes with one clear line; never a traceback."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GalleryLintError as exc:
+            _fail(exc)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except BrokenPipeError:  # stdout closed early (e.g. piped into head)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("gallerylint: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # an internal failure: exit 3, say what and where
+            if os.environ.get("GALLERYLINT_DEBUG"):
+                raise
+            click.echo(f"gallerylint: internal error: {type(exc).__name__}: {exc} "
+                       "(set GALLERYLINT_DEBUG=1 for a traceback)", err=True)
+            sys.exit(3)
+    return wrapper
+
+
+def parse_now(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(timezone.utc)
+    from .names import parse_time
+    parsed = parse_time(value)
+    if not isinstance(parsed, datetime):
+        raise click.BadParameter(f"'{value}' is not an ISO 8601 date or date-time "
+                                 "(e.g. 2026-11-21T00:00:00Z)", param_hint="--now")
+    return parsed
+
+
+def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
+    """Each --format with its --output: file formats take the outputs in order;
+    text goes to stdout unless an output is left over for it."""
+    formats = list(dict.fromkeys(formats or ("text",)))
+    files = [f for f in formats if f != "text"]
+    outputs = list(outputs)
+    if len(outputs) > len(formats):
+        raise click.UsageError(f"{len(outputs)} --output given for {len(formats)} --format")
+    pairs: list[tuple[str, str]] = []
+    if len(outputs) == len(formats):
+        return list(zip(formats, outputs))
+    for i, fmt in enumerate(files):
+        pairs.append((fmt, outputs[i] if i < len(outputs) else DEFAULT_FILES[fmt]))
+    if "text" in formats:
+        pairs.insert(formats.index("text"), ("text", "-"))
+    return pairs
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write through a temporary file and a rename: never a half-written report."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gallerylint-", dir=directory)
+    except OSError as exc:
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
+                         hint="check the --output path") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_settings(config_path: str | None) -> config_module.Settings:
+    if config_path is not None:
+        return config_module.load(config_path, explicit=True)
+    return config_module.load(config_module.discover())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gallerylint")
+def main() -> None:
+    """Policy and compliance linter for Azure Compute Gallery inventories."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: .gallerylint.yaml here or in a parent).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Output format; repeat for several (text goes to stdout).")
+@click.option("--output", "outputs", multiple=True,
+              help="Output file for the matching --format ('-' for stdout).")
+@click.option("--engine", type=click.Choice(["embedded"]), default=None,
+              help="Rego engine (embedded: regopy, in process).")
+@click.option("--now", "now_text", help="Evaluation time, ISO 8601 (default: the clock).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
+              default="error", show_default=True, help="Exit 1 on findings at or above this.")
+@click.option("--rules", "only", help="Run only these rules (IDs or names, comma-separated).")
+@click.option("--skip-rules", "skip", help="Skip these rules (IDs or names, comma-separated).")
+@click.option("--source-root", type=click.Path(file_okay=False),
+              help="Root that SARIF paths are relative to (default: git top-level or cwd).")
+@click.option("--category", help="SARIF runAutomationDetails category (default from config).")
+@click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
+@guarded
+def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
+         outputs: tuple[str, ...], engine: str | None, now_text: str | None, fail_on: str,
+         only: str | None, skip: str | None, source_root: str | None, category: str | None,
+         quiet: bool) -> None:
+    """Lint inventories, snapshots and Azure resource files (files or directories)."""
+    from .lint import run
+    from .report.common import Report, default_source_root
+    from .rules.registry import load_registry
+
+    now = parse_now(now_text)
+    pairs = pair_outputs(formats, outputs)
+    settings = load_settings(config_path)
+    registry = load_registry(settings.rule_paths, settings.allow_python)
+    split = lambda text: [s.strip() for s in (text or "").split(",") if s.strip()]  # noqa: E731
+    progress = not quiet and sys.stderr.isatty()
+    if progress:
+        click.echo(f"gallerylint: reading {len(paths)} path(s)…", err=True)
+    result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip))
+    report = Report(findings=result.findings, rules=result.rules, inventory=result.inventory,
+                    source_root=source_root or default_source_root(), tool_version=__version__,
+                    now=now, category=category or settings.reporting.category)
+    rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and sys.stdout.isatty()))
+                for fmt, dest in pairs]
+    for fmt, dest, text in rendered:
+        if dest == "-":
+            click.echo(text, nl=False)
+        else:
+            write_atomically(dest, text)
+            if not quiet and fmt != "text":
+                click.echo(f"gallerylint: wrote {fmt} to {dest}", err=True)
+    from .waivers import expired_waivers
+    for w in expired_waivers(settings, now):
+        click.echo(f"gallerylint: note: waiver for {w.rule} on {w.resource} expired "
+                   f"{w.expires} and no longer applies ({settings.path}:{w.line})", err=True)
+    sys.exit(1 if at_or_above(result.findings, fail_on) else 0)
+
+
+def _render(fmt: str, report: Any, colour: bool = False) -> str:
+    from .report import json_report, markdown, sarif, text
+    if fmt == "text":
+        return text.render(report, colour=colour)
+    if fmt == "json":
+        return json_report.render(report)
+    if fmt == "sarif":
+        return sarif.render(report)
+    return markdown.render(report)
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file, for user rules (rules.paths).")
+@guarded
+def rules_command(fmt: str, config_path: str | None) -> None:
+    """List the rules with their default level, tags and summary."""
+    from .docs import rules_markdown
+    from .rules.registry import load_registry
+    settings = load_settings(config_path)
+    registry = load_registry(settings.rule_paths, settings.allow_python)
+    if fmt == "json":
+        doc = {"version": 1, "rules": [
+            {"id": r.id, "name": r.name, "level": r.level, "tags": list(r.tags),
+             "summary": r.summary, "language": r.language, "helpUri": r.help_uri,
+             "securitySeverity": r.security_severity, "builtin": r.builtin}
+            for r in registry]}
+        click.echo(json.dumps(doc, indent=2))
+    elif fmt == "markdown":
+        click.echo(rules_markdown(list(registry)), nl=False)
+    else:
+        for r in registry:
+            tags = ",".join(r.tags)
+            click.echo(f"{r.id}  {r.name:<34} {r.level:<8} {r.language:<6} {tags:<34} "
+                       f"{r.summary}")
+
+
+@main.command()
+@click.argument("rule")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@guarded
+def explain(rule: str, config_path: str | None) -> None:
+    """Print one rule's documentation (by ID or name)."""
+    from .rules.registry import load_registry
+    settings = load_settings(config_path)
+    registry = load_registry(settings.rule_paths, settings.allow_python)
+    found = registry.get(rule)
+    if found is None:
+        raise InputError(None, f"no rule '{rule}'", hint="'gallerylint rules' lists them")
+    header = f"{found.id} {found.name} (default level: {found.level}; tags: " \
+             f"{', '.join(found.tags)}; {found.language})"
+    click.echo(header)
+    click.echo("")
+    click.echo(found.doc)
+    click.echo("")
+    click.echo(f"More: {found.help_uri}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Reporters: text, JSON, SARIF and markdown, all from the same findings."""

@@ -1,0 +1,46 @@
+"""`--format json`: {"version": 1, "findings": [...], "summary": {...}}."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .common import Report
+
+
+def finding_dict(report: Report, f: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleName": f.rule_name,
+        "level": f.level,
+        "resourceId": f.resource_id,
+        "region": f.region,
+        "message": f.message,
+        "location": {"uri": report.uri(f), "startLine": f.line, "startColumn": f.column},
+        "fingerprint": f.fingerprint,
+        "properties": f.properties,
+    }
+    if f.suppression is not None:
+        out["suppressed"] = {"reason": f.suppression.reason, "expires": f.suppression.expires}
+    if f.baseline_state is not None:
+        out["baselineState"] = f.baseline_state
+    return out
+
+
+def render(report: Report) -> str:
+    counts = report.counts()
+    doc = {
+        "version": 1,
+        "tool": {"name": "gallerylint", "version": report.tool_version},
+        "evaluatedAt": report.now.isoformat(),
+        "findings": [finding_dict(report, f) for f in report.findings],
+        "summary": {
+            "error": counts.get("error", 0), "warning": counts.get("warning", 0),
+            "note": counts.get("note", 0), "waived": report.waived,
+            "resources": report.inventory.resource_count,
+            "files": len(report.inventory.files),
+            "skippedFiles": len(report.inventory.skipped_files),
+            "unknownValues": report.inventory.unknown_values,
+        },
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,80 @@
+"""`--format markdown`: the summary a person reads first (job summary, PR comment).
+
+Every value from the inventory is escaped: resource names come from pull
+requests anyone can open, so none may inject links, HTML or mentions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..findings import LEVEL_ORDER, Finding
+from .common import Report
+
+MAX_ROWS = 20
+MAX_FINDINGS = 1000
+_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def escape(text: object) -> str:
+    value = str(text).replace("\r", " ").replace("\n", " ")
+    value = _ESCAPE.sub(r"\\\1", value)
+    return value.replace("@", "@\u200b")  # no @mentions
+
+
+def _category(f: Finding) -> str:
+    return f.rule_id[:4] + "xx"
+
+
+def _gallery_of(resource_id: str) -> str | None:
+    m = re.search(r"/galleries/([^/]+)", resource_id, re.IGNORECASE)
+    return m.group(1) if m else None
+
+
+def render(report: Report) -> str:
+    findings = list(report.findings)
+    counts = report.counts()
+    lines = ["# gallerylint report", ""]
+    lines.append(f"{len(findings)} finding(s) over {report.inventory.resource_count} resources, "
+                 f"evaluated at {report.now.isoformat()}.")
+    lines += ["", "| level | findings | new | waived |", "|---|---:|---:|---:|"]
+    for level in ("error", "warning", "note"):
+        of_level = [f for f in findings if f.level == level]
+        new = sum(1 for f in of_level if f.baseline_state == "new")
+        waived = sum(1 for f in of_level if f.suppression is not None)
+        lines.append(f"| {level} | {counts.get(level, 0)} | {new} | {waived} |")
+    by_category = Counter(_category(f) for f in findings)
+    if by_category:
+        lines += ["", "```mermaid", "pie title Findings by rule category"]
+        lines += [f'    "{c}" : {n}' for c, n in sorted(by_category.items())]
+        lines += ["```"]
+    by_rule = Counter((f.rule_id, f.rule_name) for f in findings)
+    if by_rule:
+        lines += ["", "## Top rules", "", "| rule | name | findings |", "|---|---|---:|"]
+        for (rid, name), n in by_rule.most_common(MAX_ROWS):
+            lines.append(f"| {rid} | {escape(name)} | {n} |")
+    galleries = Counter(g for f in findings if (g := _gallery_of(f.resource_id)))
+    if galleries:
+        lines += ["", "## Most affected galleries", "", "| gallery | findings |", "|---|---:|"]
+        for g, n in galleries.most_common(MAX_ROWS):
+            lines.append(f"| {escape(g)} | {n} |")
+    help_uris = {r.id: r.help_uri for r in report.rules}
+    ordered = sorted(findings, key=lambda f: (-LEVEL_ORDER[f.level], f.rule_id,
+                                              f.resource_id.lower(), f.region or ""))
+    lines += ["", "## Findings", ""]
+    for level in ("error", "warning", "note"):
+        of_level = [f for f in ordered if f.level == level]
+        if not of_level:
+            continue
+        lines += [f"<details><summary>{level}: {len(of_level)}</summary>", ""]
+        for f in of_level[:MAX_FINDINGS]:
+            name = f.resource_id.rstrip("/").rsplit("/", 1)[-1]
+            region = escape(f.region) if f.region else "-"
+            waived = " (waived)" if f.suppression is not None else ""
+            lines.append(f"- [{f.rule_id}]({help_uris.get(f.rule_id, '')}) {escape(name)} "
+                         f"({region}){waived}: {escape(f.message)}")
+        if len(of_level) > MAX_FINDINGS:
+            lines.append(f"- … and {len(of_level) - MAX_FINDINGS} more (see the SARIF or JSON "
+                         "report)")
+        lines += ["", "</details>", ""]
+    return "\n".join(lines) + "\n"

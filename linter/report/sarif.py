@@ -1,0 +1,124 @@
+"""SARIF 2.1.0 through sarif-om, for GitHub code scanning.
+
+sarif-om has no serializer: `to_json` walks its attrs classes, renames fields
+to their SARIF names (attrs metadata `schema_property_name`) and drops unset
+values and defaults, except `level`, which GitHub reads and this contract
+requires on every rule and result.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import attrs
+import sarif_om as om
+
+from ..findings import Finding
+from ..rules.registry import Rule
+from .common import Report
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/gallerylint/gallerylint"
+FINGERPRINT_KEY = "gallerylint/v1"
+_ALWAYS = {"level"}
+
+
+def to_json(value: Any) -> Any:
+    if attrs.has(type(value)):
+        out: dict[str, Any] = {}
+        for f in attrs.fields(type(value)):
+            v = getattr(value, f.name)
+            if v is None:
+                continue
+            default = f.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                default = default.factory()  # type: ignore[union-attr]
+            if v == default and f.name not in _ALWAYS:
+                continue
+            out[f.metadata.get("schema_property_name", f.name)] = to_json(v)
+        return out
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def _section(doc: str, title: str) -> str:
+    m = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", doc, re.MULTILINE | re.DOTALL)
+    return " ".join(m.group(1).split()) if m else ""
+
+
+def descriptor(rule: Rule) -> om.ReportingDescriptor:
+    full = _section(rule.doc, "What it does") or rule.summary
+    properties: dict[str, Any] = {"tags": list(rule.tags), "precision": "very-high",
+                                  "language": rule.language}
+    if rule.security_severity is not None:
+        properties["security-severity"] = f"{float(rule.security_severity):.1f}"
+    return om.ReportingDescriptor(
+        id=rule.id, name=rule.name,
+        short_description=om.MultiformatMessageString(text=rule.summary),
+        full_description=om.MultiformatMessageString(text=full),
+        help=om.MultiformatMessageString(text=rule.doc or rule.summary,
+                                         markdown=rule.doc or rule.summary),
+        help_uri=rule.help_uri,
+        default_configuration=om.ReportingConfiguration(level=rule.level),
+        properties=properties,
+    )
+
+
+def _result(report: Report, f: Finding, index: dict[str, int]) -> om.Result:
+    physical = om.PhysicalLocation(
+        artifact_location=om.ArtifactLocation(uri=report.uri(f), uri_base_id="%SRCROOT%"),
+        region=om.Region(start_line=max(f.line, 1), start_column=max(f.column, 1)),
+    )
+    logical = om.LogicalLocation(fully_qualified_name=f.resource_id, kind="resource",
+                                 name=f.resource_id.rstrip("/").rsplit("/", 1)[-1])
+    properties: dict[str, Any] = {"region": f.region, "resourceId": f.resource_id}
+    properties.update({k: v for k, v in f.properties.items() if k != "deployments"})
+    result = om.Result(
+        rule_id=f.rule_id, rule_index=index[f.rule_id], level=f.level,
+        message=om.Message(text=f.message),
+        locations=[om.Location(physical_location=physical, logical_locations=[logical])],
+        partial_fingerprints={FINGERPRINT_KEY: f.fingerprint},
+        properties=properties,
+    )
+    if f.suppression is not None:
+        result.suppressions = [om.Suppression(kind="external", state="accepted",
+                                              justification=f.suppression.reason)]
+    if f.baseline_state is not None:
+        result.baseline_state = f.baseline_state
+    return result
+
+
+def build(report: Report) -> om.SarifLog:
+    rules = sorted(report.rules, key=lambda r: r.id)
+    # Rules that produced findings but were not selected (cannot happen today) still need
+    # a descriptor for ruleIndex to point at.
+    index = {r.id: i for i, r in enumerate(rules)}
+    driver = om.ToolComponent(
+        name="gallerylint", version=report.tool_version, semantic_version=report.tool_version,
+        information_uri=INFORMATION_URI, rules=[descriptor(r) for r in rules])
+    category = report.category if report.category.endswith("/") else report.category + "/"
+    run = om.Run(
+        tool=om.Tool(driver=driver),
+        automation_details=om.RunAutomationDetails(id=category),
+        original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(
+            uri=_root_uri(report.source_root))},
+        column_kind="unicodeCodePoints",
+        results=[_result(report, f, index) for f in report.findings],
+        properties={"evaluatedAt": report.now.isoformat()},
+    )
+    return om.SarifLog(runs=[run], version="2.1.0", schema_uri=SARIF_SCHEMA)
+
+
+def _root_uri(root: str) -> str:
+    from pathlib import Path
+    uri = Path(root).resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def render(report: Report) -> str:
+    return json.dumps(to_json(build(report)), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,44 @@
+"""`--format text`: findings grouped by file, coloured only on a terminal."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import click
+
+from .common import Report
+
+_COLOURS = {"error": "red", "warning": "yellow", "note": "cyan"}
+
+
+def render(report: Report, colour: bool = False) -> str:
+    lines: list[str] = []
+
+    def style(text: str, **kw: object) -> str:
+        return click.style(text, **kw) if colour else text  # type: ignore[arg-type]
+
+    ordered = sorted(report.findings, key=lambda f: (report.uri(f), f.line, f.rule_id,
+                                                      f.resource_id.lower(), f.region or ""))
+    for uri, group in groupby(ordered, key=report.uri):
+        lines.append(style(uri, underline=True))
+        for f in group:
+            level = style(f"{f.level:<7}", fg=_COLOURS[f.level])
+            waived = style(" (waived)", dim=True) if f.suppression is not None else ""
+            region = f" [{f.region}]" if f.region else ""
+            lines.append(f"  {f.line}:{f.column}  {level}  {f.rule_id} {f.rule_name}{waived}")
+            lines.append(f"      {f.resource_id}{region}")
+            lines.append(f"      {f.message}")
+        lines.append("")
+    counts = report.counts()
+    summary = (f"{len(report.findings)} finding(s): {counts.get('error', 0)} error, "
+               f"{counts.get('warning', 0)} warning, {counts.get('note', 0)} note, "
+               f"{report.waived} waived; {report.inventory.resource_count} resources from "
+               f"{len(report.inventory.files)} file(s)")
+    lines.append(style(summary, bold=True))
+    skipped = len(report.inventory.skipped_files)
+    if skipped:
+        lines.append(f"skipped {skipped} file(s) of no recognised form")
+    if report.inventory.unknown_values:
+        lines.append(f"{report.inventory.unknown_values} value(s) could not be evaluated "
+                     "(unknown): no rule treats them as violations")
+    return "\n".join(lines) + "\n"
