@@ -8,7 +8,7 @@ in step with what `gallerylint lint` reports).
 
 Deterministic: run it again and the files come out the same.
 
-    python samples/make_contoso.py
+    python samples/make_contoso.py [OUTPUT_DIR]
 """
 
 from __future__ import annotations
@@ -428,16 +428,17 @@ def graph_output(rows: list[dict]) -> dict:
     return {"count": len(rows), "data": rows, "skip_token": None, "total_records": len(rows)}
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(out: Path = OUT) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     vms, sets = deployments()
     files = {"galleries.json": galleries(), "image-definitions.json": definitions(),
              "image-versions.json": versions(), "virtual-machines.json": vms,
              "scale-sets.json": sets}
     for name, rows in files.items():
-        (OUT / name).write_text(json.dumps(graph_output(rows), indent=2) + "\n", encoding="utf-8")
+        (out / name).write_text(json.dumps(graph_output(rows), indent=2) + "\n", encoding="utf-8")
         print(f"{name}: {len(rows)} rows")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

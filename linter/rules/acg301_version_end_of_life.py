@@ -41,7 +41,7 @@ from .base import date_text, make_finding
 from .registry import RuleMeta
 
 RULE = RuleMeta(id="ACG301", name="version-end-of-life", level="error",
-                tags=("lifecycle", "security"))
+                tags=("lifecycle", "patching"))
 
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:

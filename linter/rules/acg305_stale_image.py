@@ -33,7 +33,7 @@ from ..findings import Finding
 from .base import date_text, days_between, make_finding
 from .registry import RuleMeta
 
-RULE = RuleMeta(id="ACG305", name="stale-image", level="warning", tags=("lifecycle", "security"),
+RULE = RuleMeta(id="ACG305", name="stale-image", level="warning", tags=("lifecycle", "patching"),
                 config=("lifecycle.max_image_age_days",))
 
 

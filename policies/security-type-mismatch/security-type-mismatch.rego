@@ -36,7 +36,7 @@
 # custom:
 #   id: ACG702
 #   level: error
-#   tags: [security, correctness]
+#   tags: [deployments, correctness]
 #   summary: A deployment's security type is not one its image definition allows.
 #   collection: deployments
 #   fields: [security_type, allowed_security_types]

@@ -1,0 +1,107 @@
+"""SARIF: the 2.1.0 JSON schema and Microsoft's validator with GitHub's rules."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / ".tools" / "sarif-multitool"
+NOW = "2026-11-21T00:00:00Z"
+
+
+@pytest.fixture(scope="session")
+def multitool() -> Path:
+    """Install @microsoft/sarif-multitool from npm into .tools/ (once) and return the binary."""
+    binary = TOOLS / "node_modules" / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
+    if not binary.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            if os.environ.get("CI"):
+                pytest.fail("npm is needed to install @microsoft/sarif-multitool")
+            pytest.skip("npm is not on PATH: cannot install @microsoft/sarif-multitool")
+        TOOLS.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(TOOLS),
+             "@microsoft/sarif-multitool"], capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr[-2000:]
+    binary.chmod(0o755)  # npm may not have run the package's postinstall chmod
+    return binary
+
+
+@pytest.fixture(scope="session")
+def sample_sarif(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sarif") / "contoso.sarif"
+    result = subprocess.run(
+        [sys.executable, "-m", "linter.cli", "lint", "samples/contoso/", "--config",
+         "samples/contoso/.gallerylint.yaml", "--now", NOW, "--format", "sarif", "--output",
+         str(out), "--source-root", str(ROOT)], cwd=ROOT, capture_output=True, text=True,
+        timeout=300)
+    assert result.returncode == 1, result.stderr
+    return out
+
+
+def validate(multitool: Path, sarif: Path, tmp_path: Path) -> list[dict]:
+    log = tmp_path / "validation.sarif"
+    result = subprocess.run([str(multitool), "validate", "--rule-kind", "Gh;Sarif",
+                             "--output", str(log), str(sarif)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(log.read_text(encoding="utf-8-sig"))
+    return [r for run in data["runs"] for r in run.get("results", [])]
+
+
+def test_sample_sarif_matches_the_sarif_schema(multitool, sample_sarif):
+    import jsonschema
+    schema = json.loads((multitool.parent / "sarif-2.1.0.json").read_text(encoding="utf-8-sig"))
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = [e.message for e in validator.iter_errors(json.loads(sample_sarif.read_text()))]
+    assert errors == []
+
+
+def test_sample_sarif_passes_the_multitool_with_github_rules(multitool, sample_sarif, tmp_path):
+    problems = validate(multitool, sample_sarif, tmp_path)
+    assert [(p["ruleId"], p.get("level"), p["message"]) for p in problems] == []
+
+
+def test_the_multitool_check_can_fail(multitool, sample_sarif, tmp_path):
+    # A negative control: strip what GitHub requires and the validator must say so.
+    doc = json.loads(sample_sarif.read_text())
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"]:
+        rule.pop("help")
+        rule.pop("fullDescription")
+    broken = tmp_path / "broken.sarif"
+    broken.write_text(json.dumps(doc))
+    assert any(p.get("level") == "error" for p in validate(multitool, broken, tmp_path))
+
+
+def test_sarif_content(sample_sarif):
+    doc = json.loads(sample_sarif.read_text())
+    run = doc["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "gallerylint" and driver["version"] and driver["informationUri"]
+    assert len(driver["rules"]) == 35
+    for rule in driver["rules"]:
+        assert {"id", "name", "shortDescription", "fullDescription", "help", "helpUri",
+                "defaultConfiguration"} <= set(rule)
+        assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        assert rule["help"]["markdown"]
+        if "security" in rule["properties"]["tags"]:
+            assert 0 < float(rule["properties"]["security-severity"]) <= 10
+    assert run["automationDetails"]["id"] == "gallerylint/"
+    ids = [r["id"] for r in driver["rules"]]
+    for result in run["results"]:
+        assert ids[result["ruleIndex"]] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        loc = result["locations"][0]
+        uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri.startswith("samples/contoso/") and not uri.startswith("/")
+        assert loc["physicalLocation"]["region"]["startLine"] >= 1
+        assert loc["logicalLocations"][0]["fullyQualifiedName"].startswith("/subscriptions/")
+        assert len(result["partialFingerprints"]["gallerylint/v1"]) == 32
+    fingerprints = [r["partialFingerprints"]["gallerylint/v1"] for r in run["results"]]
+    assert len(set(fingerprints)) == len(fingerprints)
