@@ -12,6 +12,7 @@ rule fires on it), never an exception.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Mapping
 
 from ..model import (
@@ -50,6 +51,13 @@ def _str(value: Any) -> Any:
     if isinstance(value, str):
         return value
     return UNKNOWN
+
+
+def _when(value: Any) -> Any:
+    """A date as given: text, or a date YAML already parsed."""
+    if isinstance(value, (date, datetime)):
+        return value
+    return _str(value)
 
 
 def _int(value: Any) -> Any:
@@ -186,8 +194,8 @@ def definition(res: Mapping[str, Any], source: Source) -> ImageDefinition:
                                   _str(res.get("hyperVGeneration"))),
         features=_features(features),
         disallowed_disk_types=_disk_types(disk_types),
-        end_of_life=parse_time(_first(_str(props.get("endOfLifeDate")),
-                                      _str(res.get("endOfLifeDate")))),
+        end_of_life=parse_time(_first(_when(props.get("endOfLifeDate")),
+                                      _when(res.get("endOfLifeDate")))),
         eula=_str(props.get("eula")),
         privacy_statement_uri=_str(props.get("privacyStatementUri")),
         release_note_uri=_str(props.get("releaseNoteUri")),
@@ -257,8 +265,8 @@ def version(res: Mapping[str, Any], source: Source) -> ImageVersion:
         subscription_id=subscription_of(rid),
         location=region(_str(res.get("location"))),
         tags=_tags(res.get("tags")),
-        published=parse_time(_str(_first(pp.get("publishedDate"), col.get("publishedDate")))),
-        end_of_life=parse_time(_str(_first(pp.get("endOfLifeDate"), col.get("endOfLifeDate")))),
+        published=parse_time(_when(_first(pp.get("publishedDate"), col.get("publishedDate")))),
+        end_of_life=parse_time(_when(_first(pp.get("endOfLifeDate"), col.get("endOfLifeDate")))),
         exclude_from_latest=_first(_bool(_first(pp.get("excludeFromLatest"),
                                                 col.get("excludeFromLatest"))), False),
         replica_count=_int(_first(pp.get("replicaCount"), col.get("replicaCount"))),
