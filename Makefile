@@ -21,7 +21,8 @@ test-deps: venv
 # exit code 1 (findings at or above --fail-on) is the expected outcome here.
 demo: venv
 	@mkdir -p $(OUT)
-	$(BIN)/gallerylint lint samples/contoso/ --now 2026-11-21T00:00:00Z \
+	$(BIN)/gallerylint lint samples/contoso/ --config samples/contoso/.gallerylint.yaml \
+	    --now 2026-11-21T00:00:00Z \
 	    --format text --format sarif --output $(OUT)/contoso.sarif \
 	    --format json --output $(OUT)/contoso.json \
 	    --format markdown --output $(OUT)/contoso.md; \
