@@ -334,9 +334,15 @@ def _resolve_deployments(inventory: Inventory, settings: Settings,
     tag_values = {v.lower() for v in settings.environments.production_tag_values}
     out: list[DeploymentFacts] = []
     append = out.append
+    # Many deployments share one reference: resolve each distinct one once.
+    resolved: dict[tuple[Any, Any, Any], tuple[Any, Gallery | None, str, str | None]] = {}
     for dep in inventory.deployments:
-        ref, gallery, image_name, version_name = _reference(
-            dep, gallery_by_id, gallery_by_unique, gallery_by_public)
+        key = (dep.image_id, dep.shared_image_id, dep.community_image_id)
+        found = resolved.get(key)
+        if found is None:
+            found = resolved[key] = _reference(dep, gallery_by_id, gallery_by_unique,
+                                               gallery_by_public)
+        ref, gallery, image_name, version_name = found
         if ref is None:
             continue  # not a gallery image (marketplace, managed image, or no reference)
         facts = DeploymentFacts(dep, ref)

@@ -9,11 +9,21 @@ from typing import Any
 from .model import UNKNOWN
 
 
+_REGIONS: dict[str, str] = {}
+
+
 def region(name: Any) -> Any:
     """'West US' and 'westus' are the same region."""
     if name is UNKNOWN or name is None:
         return name
-    return str(name).replace(" ", "").lower()
+    if not isinstance(name, str):
+        return UNKNOWN
+    found = _REGIONS.get(name)
+    if found is None:
+        found = name.replace(" ", "").lower()
+        if len(_REGIONS) < 10000:
+            _REGIONS[name] = found
+    return found
 
 
 def lower(value: Any) -> Any:
@@ -58,6 +68,9 @@ def parse_time(value: Any) -> Any:
 
 
 def subscription_of(arm_id: str) -> str:
+    if arm_id[:15].lower() == "/subscriptions/":
+        end = arm_id.find("/", 15)
+        return (arm_id[15:] if end < 0 else arm_id[15:end]).lower()
     parts = arm_id.split("/")
     if len(parts) > 2 and parts[1].lower() == "subscriptions":
         return parts[2].lower()

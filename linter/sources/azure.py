@@ -25,7 +25,7 @@ from ..model import (
     Source,
     TargetRegion,
 )
-from ..names import definition_id_of, gallery_id_of, parse_time, region, resource_type_of, subscription_of
+from ..names import definition_id_of, gallery_id_of, parse_time, region, subscription_of
 
 GALLERY = "microsoft.compute/galleries"
 DEFINITION = "microsoft.compute/galleries/images"
@@ -93,7 +93,7 @@ def _first(*values: Any) -> Any:
 
 
 def _tags(value: Any) -> Mapping[str, str]:
-    if not isinstance(value, dict):
+    if not value or not isinstance(value, dict):
         return _EMPTY
     return {str(k).lower(): v if isinstance(v, str) else str(v) for k, v in value.items()}
 
@@ -106,9 +106,23 @@ def resource_kind(resource: Mapping[str, Any]) -> str | None:
         return t if t in KINDS else None
     rid = resource.get("id")
     if isinstance(rid, str):
-        t = resource_type_of(rid)
-        return t if t in KINDS else None
+        return _kind_from_id(rid)
     return None
+
+
+_COMPUTE = "/providers/microsoft.compute/"
+
+
+def _kind_from_id(rid: str) -> str | None:
+    low = rid.lower()
+    i = low.rfind(_COMPUTE)
+    if i < 0:
+        return None
+    segments = low[i + len(_COMPUTE):].split("/")
+    if len(segments) % 2:  # a type without its name: not a resource ID
+        return None
+    kind = "microsoft.compute/" + "/".join(segments[0::2])
+    return kind if kind in KINDS else None
 
 
 def gallery(res: Mapping[str, Any], source: Source) -> Gallery:

@@ -1,0 +1,141 @@
+"""Generate a large synthetic estate in `az graph query` form, streamed to disk.
+
+Rows are projected to the columns rules need (as the exporter's Resource
+Graph queries do), written row by row, so a million VMs never sit in memory.
+
+    python benchmarks/generate.py OUT_DIR --versions 100000 --vms-per-version 10
+
+Shape: 10 versions per definition, 50 definitions per gallery, 20 galleries per
+subscription, 4 regions; each version targets 2 regions with 3 replicas; VMs
+follow latest (70%) or pin the latest version (30%), split over the two
+regions. A few resources per thousand break a rule, so the lint has findings
+to report, as a real estate does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Iterator, TextIO
+
+REGIONS = ["westeurope", "northeurope", "eastus", "westus2"]
+VERSIONS_PER_DEFINITION = 10
+DEFINITIONS_PER_GALLERY = 50
+GALLERIES_PER_SUBSCRIPTION = 20
+VM_ROWS_PER_FILE = 250_000
+
+
+def sub_id(i: int) -> str:
+    return f"{i:08x}-0000-4000-8000-{i:012x}"
+
+
+class RowWriter:
+    """Writes {"count": n, "data": [...]} without holding the rows."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = path.with_suffix(".tmp")
+        self.fh: TextIO = open(self.tmp, "w", encoding="utf-8")
+        self.fh.write('{"data": [\n')
+        self.count = 0
+
+    def write(self, row: dict) -> None:
+        if self.count:
+            self.fh.write(",\n")
+        self.fh.write(json.dumps(row, separators=(",", ":")))
+        self.count += 1
+
+    def close(self) -> None:
+        self.fh.write(f'\n], "count": {self.count}, "skip_token": null}}\n')
+        self.fh.close()
+        os.replace(self.tmp, self.path)
+
+
+def definitions(n_versions: int) -> Iterator[tuple[int, str, str, str, str]]:
+    """(index, subscription, gallery id, definition id, region) for each definition."""
+    for d in range(n_versions // VERSIONS_PER_DEFINITION):
+        g = d // DEFINITIONS_PER_GALLERY
+        s = g // GALLERIES_PER_SUBSCRIPTION
+        sub = sub_id(s + 1)
+        region = REGIONS[g % len(REGIONS)]
+        gallery = (f"/subscriptions/{sub}/resourceGroups/rg-images-{g % 7}/providers/"
+                   f"Microsoft.Compute/galleries/acg_{g:05d}")
+        yield d, sub, gallery, f"{gallery}/images/img-{d:06d}", region
+
+
+def generate(out: Path, n_versions: int, vms_per_version: int) -> dict[str, int]:
+    out.mkdir(parents=True, exist_ok=True)
+    galleries = RowWriter(out / "galleries.json")
+    images = RowWriter(out / "image-definitions.json")
+    versions = RowWriter(out / "image-versions.json")
+    vm_file = 0
+    vms = RowWriter(out / f"virtual-machines-{vm_file:03d}.json")
+    seen_galleries = set()
+    vm_index = 0
+    for d, sub, gallery, definition, region in definitions(n_versions):
+        if gallery not in seen_galleries:
+            seen_galleries.add(gallery)
+            galleries.write({"id": gallery, "name": gallery.rsplit("/", 1)[1],
+                             "subscriptionId": sub, "location": region, "tags": {},
+                             "uniqueName": f"{sub}-{gallery.rsplit('/', 1)[1].upper()}",
+                             "permissions": "Private", "communityGalleryInfo": None})
+        second = REGIONS[(REGIONS.index(region) + 1) % len(REGIONS)]
+        images.write({"id": definition, "name": definition.rsplit("/", 1)[1],
+                      "subscriptionId": sub, "location": region, "publisher": "Contoso",
+                      "offer": f"offer{d % 97}", "sku": f"sku-{d:06d}", "osType": "Linux",
+                      "osState": "Generalized", "hyperVGeneration": "V2",
+                      "architecture": "x64", "endOfLifeDate": "2029-12-31T00:00:00Z",
+                      "disallowedDiskTypes": ["Standard_LRS"] if d % 5 == 0 else None,
+                      "features": [{"name": "SecurityType", "value": "TrustedLaunchSupported"}]})
+        for v in range(VERSIONS_PER_DEFINITION):
+            name = f"1.{v}.{d % 1000}" if (d * 10 + v) % 5000 else f"1.{v}.{d}-rc"
+            versions.write({
+                "id": f"{definition}/versions/{name}", "name": name, "subscriptionId": sub,
+                "location": region, "publishedDate": f"2026-{1 + v:02d}-15T08:00:00Z",
+                "endOfLifeDate": None, "excludeFromLatest": False, "replicaCount": 1,
+                "storageAccountType": "Standard_ZRS", "replicationMode": None,
+                "osDiskSizeGB": 30,
+                "targetRegions": [
+                    {"name": region, "regionalReplicaCount": 3,
+                     "storageAccountType": "Standard_ZRS", "excludeFromLatest": False},
+                    {"name": second, "regionalReplicaCount": 3,
+                     "storageAccountType": "Standard_ZRS", "excludeFromLatest": False}],
+                "safetyProfile": None})
+        latest = f"{definition}/versions/1.{VERSIONS_PER_DEFINITION - 1}.{d % 1000}"
+        for i in range(vms_per_version * VERSIONS_PER_DEFINITION):
+            if vms.count >= VM_ROWS_PER_FILE:
+                vms.close()
+                vm_file += 1
+                vms = RowWriter(out / f"virtual-machines-{vm_file:03d}.json")
+            vm_region = region if i % 2 else second
+            pinned = i % 10 < 3
+            vms.write({
+                "id": (f"/subscriptions/{sub}/resourceGroups/rg-app-{d % 13}/providers/"
+                       f"Microsoft.Compute/virtualMachines/vm-{vm_index:08d}"),
+                "name": f"vm-{vm_index:08d}", "subscriptionId": sub, "location": vm_region,
+                "imageId": latest if pinned else definition, "sharedGalleryImageId": "",
+                "communityGalleryImageId": "",
+                "exactVersion": "" if pinned else latest.rsplit("/", 1)[1],
+                "osDiskType": "Standard_LRS" if vm_index % 997 == 0 else "Premium_LRS",
+                "securityType": "TrustedLaunch", "vmssId": ""})
+            vm_index += 1
+    for w in (galleries, images, versions, vms):
+        w.close()
+    return {"galleries": galleries.count, "definitions": images.count,
+            "versions": versions.count, "vms": vm_index}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--versions", type=int, default=10_000)
+    parser.add_argument("--vms-per-version", type=int, default=10)
+    args = parser.parse_args()
+    counts = generate(args.out, args.versions, args.vms_per_version)
+    print(json.dumps(counts))
+
+
+if __name__ == "__main__":
+    main()
