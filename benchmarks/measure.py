@@ -35,6 +35,8 @@ def main() -> None:
         from linter.report import sarif
         from linter.rules.registry import load_registry
         from datetime import datetime, timezone
+        import gc
+        gc.disable()  # as the CLI does
         now = datetime(2026, 11, 21, tzinfo=timezone.utc)
         settings = config_module.Settings()
         result = run([folder], settings, now, registry=load_registry())

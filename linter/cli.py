@@ -146,10 +146,13 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
          only: str | None, skip: str | None, source_root: str | None, category: str | None,
          quiet: bool) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories)."""
+    import gc
+
     from .lint import run
     from .report.common import Report, default_source_root
     from .rules.registry import load_registry
 
+    gc.disable()  # a short-lived process holding millions of objects (see lint.run)
     now = parse_now(now_text)
     pairs = pair_outputs(formats, outputs)
     settings = load_settings(config_path)

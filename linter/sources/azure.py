@@ -111,9 +111,21 @@ def resource_kind(resource: Mapping[str, Any]) -> str | None:
 
 
 _COMPUTE = "/providers/microsoft.compute/"
+_KIND_BY_PARENT: dict[str, str | None] = {}
 
 
 def _kind_from_id(rid: str) -> str | None:
+    # Resources of one type in one group share everything but the last segment.
+    parent = rid[:rid.rfind("/")]
+    if parent in _KIND_BY_PARENT:
+        return _KIND_BY_PARENT[parent]
+    kind = _kind_from_full_id(rid)
+    if len(_KIND_BY_PARENT) < 100_000:
+        _KIND_BY_PARENT[parent] = kind
+    return kind
+
+
+def _kind_from_full_id(rid: str) -> str | None:
     low = rid.lower()
     i = low.rfind(_COMPUTE)
     if i < 0:
@@ -318,10 +330,56 @@ def _image_reference(res: Mapping[str, Any], storage: Mapping[str, Any]) -> tupl
             _str(res.get("communityGalleryImageId")), _str(res.get("exactVersion")))
 
 
+def _text(value: Any) -> Any:
+    """Inline-able _str for the hot path: str as is, None and "" as None."""
+    if value.__class__ is str:
+        return value or None
+    return None if value is None else UNKNOWN
+
+
+def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
+                          rid: str) -> Deployment:
+    """A Resource Graph row projected to columns (the exporter's queries): the hot path
+    of a million-VM estate, so it reads each column once and calls little."""
+    get = res.get
+    is_vmss = kind == VMSS
+    if is_vmss:
+        sku = get("sku")
+        capacity = _int(sku.get("capacity")) if isinstance(sku, dict) else _int(get("capacity"))
+        scale_set_id = None
+    else:
+        capacity = 1
+        scale_set_id = _text(get("vmssId"))
+        if scale_set_id is UNKNOWN:
+            scale_set_id = None
+    data = get("dataDiskTypes")
+    name = get("name")
+    tags = get("tags")
+    return Deployment(
+        id=rid,
+        kind="vmss" if is_vmss else "vm",
+        name=name if name.__class__ is str and name else rid.rsplit("/", 1)[-1],
+        subscription_id=subscription_of(rid),
+        location=region(_text(get("location"))),
+        tags=_tags(tags) if tags else _EMPTY,
+        image_id=_text(get("imageId")),
+        shared_image_id=_text(get("sharedGalleryImageId")),
+        community_image_id=_text(get("communityGalleryImageId")),
+        exact_version=_text(get("exactVersion")),
+        os_disk_type=_text(get("osDiskType")),
+        data_disk_types=tuple(_text(t) for t in data) if data.__class__ is list else (),
+        security_type=_text(get("securityType")),
+        capacity=capacity,
+        scale_set_id=scale_set_id,
+        source=source,
+    )
+
+
 def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
     rid = res["id"]
     props = res.get("properties")
-    props = props if isinstance(props, dict) else _EMPTY
+    if not isinstance(props, dict):
+        return _projected_deployment(res, source, kind, rid)
     if kind == VMSS:
         vm_profile = _obj(props.get("virtualMachineProfile"))
         storage = _obj(vm_profile.get("storageProfile"))

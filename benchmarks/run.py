@@ -1,0 +1,74 @@
+"""Lint large synthetic estates and compare with json.loads of the same files.
+
+    python benchmarks/run.py [--sizes 10000,100000] [--data benchmarks/data]
+
+For each size (image versions, 10 VMs per version): generates the estate once
+(benchmarks/generate.py), then in fresh processes measures json.loads of every
+file (read, decode, parse; the floor any Python tool pays) and a full lint
+(all rules, embedded engine, SARIF rendered). Prints wall time, peak RSS and
+the ratios, plus the machine. Figures, not assertions: machines here are noisy,
+so compare the ratios measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def measure(mode: str, folder: Path) -> dict:
+    out = subprocess.run([sys.executable, str(HERE / "measure.py"), mode, str(folder)],
+                         capture_output=True, text=True, check=True, cwd=HERE.parent)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    print(f"{'versions':>9} {'VMs':>9} {'MB':>6} {'json.loads s':>12} {'lint s':>8} "
+          f"{'ratio':>6} {'loads RSS MB':>12} {'lint RSS MB':>11} {'ratio':>6} findings")
+    for size in (int(s) for s in args.sizes.split(",")):
+        folder = args.data / f"estate-{size}"
+        if not (folder / "image-versions.json").exists():
+            subprocess.run([sys.executable, str(HERE / "generate.py"), str(folder),
+                            "--versions", str(size)], check=True, capture_output=True)
+        mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 1e6
+        loads = measure("json-loads", folder)
+        lint = measure("lint", folder)
+        print(f"{size:>9} {size * 10:>9} {mb:>6.0f} {loads['seconds']:>12.2f} "
+              f"{lint['seconds']:>8.2f} {lint['seconds'] / loads['seconds']:>5.1f}x "
+              f"{loads['peak_rss_mb']:>12.0f} {lint['peak_rss_mb']:>11.0f} "
+              f"{lint['peak_rss_mb'] / loads['peak_rss_mb']:>5.1f}x {lint['findings']}")
+        print(f"          where lint time goes: {lint['timings']}")
+
+
+if __name__ == "__main__":
+    main()
