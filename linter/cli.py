@@ -70,6 +70,13 @@ def parse_now(value: str | None) -> datetime:
     return parsed
 
 
+def check_deployment_scope(value: str) -> None:
+    import re
+    if not re.fullmatch(r"/subscriptions/[^/]+/resourceGroups/[^/]+/?", value, re.IGNORECASE):
+        raise click.BadParameter(f"'{value}' is not /subscriptions/<id>/resourceGroups/<name>",
+                                 param_hint="--deployment-scope")
+
+
 def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
     """Each --format with its --output: file formats take the outputs in order;
     text goes to stdout unless an output is left over for it."""
@@ -136,6 +143,9 @@ def main() -> None:
               default="error", show_default=True, help="Exit 1 on findings at or above this.")
 @click.option("--rules", "only", help="Run only these rules (IDs or names, comma-separated).")
 @click.option("--skip-rules", "skip", help="Skip these rules (IDs or names, comma-separated).")
+@click.option("--deployment-scope", metavar="ID",
+              help="/subscriptions/<id>/resourceGroups/<name> for template and plan resources "
+                   "without a full ARM ID (default: subscription 00000000-…, group 'template').")
 @click.option("--source-root", type=click.Path(file_okay=False),
               help="Root that SARIF paths are relative to (default: git top-level or cwd).")
 @click.option("--category", help="SARIF runAutomationDetails category (default from config).")
@@ -143,8 +153,8 @@ def main() -> None:
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
          outputs: tuple[str, ...], engine: str | None, now_text: str | None, fail_on: str,
-         only: str | None, skip: str | None, source_root: str | None, category: str | None,
-         quiet: bool) -> None:
+         only: str | None, skip: str | None, deployment_scope: str | None,
+         source_root: str | None, category: str | None, quiet: bool) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories)."""
     import gc
 
@@ -161,7 +171,10 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     progress = not quiet and sys.stderr.isatty()
     if progress:
         click.echo(f"gallerylint: reading {len(paths)} path(s)…", err=True)
-    result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip))
+    if deployment_scope is not None:
+        check_deployment_scope(deployment_scope)
+    result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
+                 deployment_scope=deployment_scope)
     report = Report(findings=result.findings, rules=result.rules, inventory=result.inventory,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category)

@@ -251,7 +251,7 @@ def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
 
 
 def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
-               limits: Limits = Limits()) -> Inventory:
+               limits: Limits = Limits(), deployment_scope: str | None = None) -> Inventory:
     """Read every input path into one inventory (later duplicates replace earlier ones)."""
     inventory = Inventory()
     for path, named in walk(paths, exclude):
@@ -269,7 +269,8 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
             continue
         if form in ("template", "plan"):
             from .iac import load_iac
-            load_iac(parsed, form, inventory)
+            from .template import DEFAULT_SCOPE
+            load_iac(parsed, form, inventory, deployment_scope or DEFAULT_SCOPE)
         else:
             load_document(parsed, form, inventory)
         inventory.files[path] = form

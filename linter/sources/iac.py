@@ -1,13 +1,16 @@
-"""ARM templates and Terraform plans (input forms 3 and 4)."""
+"""ARM templates and Terraform plans (input forms 3 and 4): dispatch to their readers."""
 
 from __future__ import annotations
 
-from ..errors import InputError
 from ..model import Inventory
 from .files import ParsedFile
+from .plan import load_plan
+from .template import DEFAULT_SCOPE, load_template
 
 
-def load_iac(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
-    what = "ARM templates" if form == "template" else "Terraform plans"
-    raise InputError(parsed.path, f"{what} are not supported by this version of gallerylint",
-                     line=1, hint="lint a snapshot or raw Azure resources instead")
+def load_iac(parsed: ParsedFile, form: str, inventory: Inventory,
+             deployment_scope: str = DEFAULT_SCOPE) -> None:
+    if form == "template":
+        load_template(parsed, inventory, deployment_scope)
+    else:
+        load_plan(parsed, inventory, deployment_scope)
