@@ -139,3 +139,53 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def generate_template(path: Path, lines: int) -> int:
+    """An ARM template of about `lines` lines: a gallery, a definition, versions and
+    VMs whose names and ids are expressions, as `bicep build` writes them."""
+    resources: list[dict] = [
+        {"type": "Microsoft.Compute/galleries", "apiVersion": "2024-03-03",
+         "name": "[parameters('galleryName')]", "location": "[parameters('location')]",
+         "properties": {"sharingProfile": {"permissions": "Private"}}},
+        {"type": "Microsoft.Compute/galleries/images", "apiVersion": "2024-03-03",
+         "name": "[format('{0}/{1}', parameters('galleryName'), 'app')]",
+         "location": "[parameters('location')]",
+         "properties": {"osType": "Linux", "osState": "Generalized", "hyperVGeneration": "V2",
+                        "identifier": {"publisher": "Contoso", "offer": "App", "sku": "1"},
+                        "features": [{"name": "SecurityType",
+                                      "value": "TrustedLaunchSupported"}],
+                        "endOfLifeDate": "2029-01-01T00:00:00Z"}},
+    ]
+    i = 0
+    while len(json.dumps({"resources": resources}, indent=2).splitlines()) < lines:
+        resources.append({
+            "type": "Microsoft.Compute/galleries/images/versions", "apiVersion": "2024-03-03",
+            "name": f"[format('{{0}}/{{1}}/{{2}}', parameters('galleryName'), 'app', '1.0.{i}')]",
+            "location": "[parameters('location')]",
+            "properties": {"publishingProfile": {
+                "targetRegions": [{"name": "[parameters('location')]",
+                                   "regionalReplicaCount": 3,
+                                   "storageAccountType": "Standard_ZRS"}],
+                "endOfLifeDate": "2028-01-01T00:00:00Z"},
+                "storageProfile": {"source": {
+                    "id": "[resourceId('Microsoft.Compute/images', concat('build-', string(" +
+                          f"{i})))]"}}}})
+        resources.append({
+            "type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-07-01",
+            "name": f"[concat('vm-', '{i}')]", "location": "[parameters('location')]",
+            "properties": {"storageProfile": {
+                "imageReference": {"id": "[resourceId('Microsoft.Compute/galleries/images/"
+                                         f"versions', parameters('galleryName'), 'app', '1.0.{i}')]"},
+                "osDisk": {"managedDisk": {"storageAccountType": "Premium_LRS"}}},
+                "securityProfile": {"securityType": "TrustedLaunch"}}})
+        i += 1
+    doc = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                      "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+           "parameters": {"galleryName": {"type": "string", "defaultValue": "acg_bench"},
+                          "location": {"type": "string", "defaultValue": "westeurope"}},
+           "resources": resources}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(doc, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return len(text.splitlines())
