@@ -141,6 +141,8 @@ def main() -> None:
 @click.option("--now", "now_text", help="Evaluation time, ISO 8601 (default: the clock).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
               default="error", show_default=True, help="Exit 1 on findings at or above this.")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Earlier SARIF: results get baselineState; --fail-on counts only new ones.")
 @click.option("--rules", "only", help="Run only these rules (IDs or names, comma-separated).")
 @click.option("--skip-rules", "skip", help="Skip these rules (IDs or names, comma-separated).")
 @click.option("--deployment-scope", metavar="ID",
@@ -153,7 +155,7 @@ def main() -> None:
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
          outputs: tuple[str, ...], engine: str | None, now_text: str | None, fail_on: str,
-         only: str | None, skip: str | None, deployment_scope: str | None,
+         baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
          source_root: str | None, category: str | None, quiet: bool) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories)."""
     import gc
@@ -175,9 +177,17 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
         check_deployment_scope(deployment_scope)
     result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
                  deployment_scope=deployment_scope)
-    report = Report(findings=result.findings, rules=result.rules, inventory=result.inventory,
+    from .waivers import expiry_notes
+    findings = result.findings
+    if baseline is not None:
+        from .baseline import apply_baseline
+        known = {r.id for r in result.rules}
+        findings = [f for f in apply_baseline(findings, baseline)
+                    if f.baseline_state != "absent" or f.rule_id in known]
+    report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
                     source_root=source_root or default_source_root(), tool_version=__version__,
-                    now=now, category=category or settings.reporting.category)
+                    now=now, category=category or settings.reporting.category,
+                    notes=expiry_notes(settings, now))
     rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and sys.stdout.isatty()))
                 for fmt, dest in pairs]
     for fmt, dest, text in rendered:
@@ -187,11 +197,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
             write_atomically(dest, text)
             if not quiet and fmt != "text":
                 click.echo(f"gallerylint: wrote {fmt} to {dest}", err=True)
-    from .waivers import expired_waivers
-    for w in expired_waivers(settings, now):
-        click.echo(f"gallerylint: note: waiver for {w.rule} on {w.resource} expired "
-                   f"{w.expires} and no longer applies ({settings.path}:{w.line})", err=True)
-    sys.exit(1 if at_or_above(result.findings, fail_on) else 0)
+    sys.exit(1 if at_or_above(findings, fail_on) else 0)
 
 
 def _render(fmt: str, report: Any, colour: bool = False) -> str:
@@ -203,6 +209,67 @@ def _render(fmt: str, report: Any, colour: bool = False) -> str:
     if fmt == "sarif":
         return sarif.render(report)
     return markdown.render(report)
+
+
+@main.command()
+@click.argument("rule")
+@click.argument("resource")
+@click.option("--reason", required=True, help="Why the finding is accepted (shown in SARIF).")
+@click.option("--expires", required=True, help="Date the waiver ends (YYYY-MM-DD).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to append to (default: the discovered one, else ./.gallerylint.yaml).")
+@guarded
+def waive(rule: str, resource: str, reason: str, expires: str, config_path: str | None) -> None:
+    """Append a waiver for RULE on RESOURCE (ARM ID or glob) to the config."""
+    from .names import parse_time
+    from .rules.registry import load_registry
+    from .waivers import add_waiver
+    if not isinstance(parse_time(expires), datetime):
+        raise click.BadParameter(f"'{expires}' is not a date (YYYY-MM-DD)",
+                                 param_hint="--expires")
+    if not reason.strip():
+        raise click.BadParameter("a waiver needs a reason", param_hint="--reason")
+    path = config_path or (str(config_module.discover() or ".gallerylint.yaml"))
+    settings = config_module.load(path) if os.path.exists(path) else config_module.Settings()
+    found = load_registry(settings.rule_paths, settings.allow_python).get(rule)
+    if found is None:
+        raise InputError(None, f"no rule '{rule}'", hint="'gallerylint rules' lists them")
+    add_waiver(path, found.id, resource, reason, expires)
+    config_module.load(path)  # what was written must still be a valid config
+    click.echo(f"gallerylint: waived {found.id} on {resource} until {expires} in {path}")
+
+
+@main.command("gate")
+@click.option("--inventory", "inventory_paths", multiple=True, required=True,
+              help="Snapshot, raw resources or a folder of them (repeatable).")
+@click.option("--deployment", "deployment_paths", multiple=True, required=True,
+              help="The deployment to check: a template, a plan or VM / scale set JSON.")
+@click.option("--environment", help="Environment of the deployment (e.g. production).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--now", "now_text", help="Evaluation time, ISO 8601 (default: the clock).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--deployment-scope", metavar="ID",
+              help="/subscriptions/<id>/resourceGroups/<name> for template or plan resources.")
+@guarded
+def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, ...],
+                 environment: str | None, fmt: str, now_text: str | None,
+                 config_path: str | None, deployment_scope: str | None) -> None:
+    """Check a deployment against an inventory before it goes out; exit 1 on any failure."""
+    from .gate import gate, render_json, render_text
+    from .rules.registry import load_registry
+    now = parse_now(now_text)
+    if deployment_scope is not None:
+        check_deployment_scope(deployment_scope)
+    settings = load_settings(config_path)
+    registry = load_registry(settings.rule_paths, settings.allow_python)
+    results = gate(inventory_paths, deployment_paths, settings, now, registry, environment,
+                   deployment_scope)
+    if fmt == "json":
+        click.echo(json.dumps(render_json(results), indent=2))
+    else:
+        click.echo(render_text(results), nl=False)
+    sys.exit(0 if all(r.passed for r in results) else 1)
 
 
 @main.command("rules")

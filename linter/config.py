@@ -255,6 +255,8 @@ def _settings(plain: Mapping[str, Any], doc: Any, path: str) -> Settings:
     rules = dict(plain.get("rules") or {})
     rule_paths = tuple(rules.pop("paths", ()) or ())
     allow_python = bool(rules.pop("allow_python", False))
+    if os.environ.get("GALLERYLINT_ALLOW_PYTHON") == "0":
+        allow_python = False  # the GitHub Action's guard: a pull request cannot opt in
     per_rule = {key: RuleSetting(enabled=v.get("enabled"), level=v.get("level"))
                 for key, v in rules.items()}
     waivers = tuple(

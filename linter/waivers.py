@@ -35,3 +35,46 @@ def apply_waivers(findings: Sequence[Finding], settings: Settings, now: datetime
                 f.suppression = w
                 break
     return list(findings)
+
+
+def expiry_notes(settings: Settings, now: datetime) -> list[str]:
+    return [f"waiver for {w.rule} on {w.resource} expired on {w.expires} and no longer applies"
+            f" ({settings.path}:{w.line})" for w in expired_waivers(settings, now)]
+
+
+def add_waiver(config_path: str, rule: str, resource: str, reason: str, expires: str) -> None:
+    """Append a waiver to the config, keeping its comments and order (ruamel round-trip)."""
+    import os
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from .errors import InputError
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    if os.path.exists(config_path):
+        with open(config_path, encoding="utf-8") as fh:
+            doc = yaml.load(fh)
+    else:
+        doc = None
+    if doc is None:
+        doc = CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise InputError(config_path, "the config is not a mapping", line=1)
+    waivers = doc.get("waivers")
+    if waivers is None:
+        waivers = doc["waivers"] = CommentedSeq()
+    if not isinstance(waivers, CommentedSeq):
+        raise InputError(config_path, "'waivers' is not a list", line=1)
+    entry = CommentedMap()
+    entry["rule"] = rule
+    entry["resource"] = resource
+    entry["reason"] = reason
+    entry["expires"] = expires
+    waivers.append(entry)
+    tmp = config_path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        yaml.dump(doc, fh)
+    os.replace(tmp, config_path)

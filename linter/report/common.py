@@ -51,9 +51,11 @@ class Report:
     tool_version: str
     now: datetime
     category: str = "gallerylint/"
+    notes: Sequence[str] = ()  # tool notes (e.g. expired waivers), not findings
 
     def counts(self) -> Counter[str]:
-        return Counter(f.level for f in self.findings if f.suppression is None)
+        return Counter(f.level for f in self.findings
+                       if f.suppression is None and f.baseline_state != "absent")
 
     @property
     def waived(self) -> int:

@@ -108,8 +108,13 @@ def build(report: Report) -> om.SarifLog:
         original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(
             uri=_root_uri(report.source_root))},
         column_kind="unicodeCodePoints",
-        results=[_result(report, f, index) for f in report.findings],
+        results=[_result(report, f, index) for f in report.findings if f.rule_id in index],
         properties={"evaluatedAt": report.now.isoformat()},
+        invocations=[om.Invocation(
+            execution_successful=True,
+            tool_configuration_notifications=[
+                om.Notification(message=om.Message(text=note), level="note")
+                for note in report.notes] or None)],
     )
     return om.SarifLog(runs=[run], version="2.1.0", schema_uri=SARIF_SCHEMA)
 

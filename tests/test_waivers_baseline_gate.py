@@ -1,0 +1,188 @@
+"""Waivers, baselines and the production gate."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builders import (definition, definition_id, estate, gallery, target, version, version_id,
+                      vm, vmss)
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-21T00:00:00Z"
+
+
+def gallerylint(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "linter.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def write(path: Path, data) -> Path:
+    path.write_text(data if isinstance(data, str) else json.dumps(data, indent=2))
+    return path
+
+
+# -- waivers --------------------------------------------------------------------------
+
+
+def test_waiver_by_glob_suppresses_in_sarif_and_does_not_fail(tmp_path):
+    inv = write(tmp_path / "inv.json", estate(versions=[version("v1", eol="2027-06-01")]))
+    write(tmp_path / ".gallerylint.yaml",
+          "waivers:\n  - rule: version-format\n    resource: '*/galleries/acg/*'\n"
+          "    reason: legacy naming, migrating in Q1\n    expires: 2027-03-31\n")
+    result = gallerylint("lint", str(inv), "--now", NOW, "--format", "text", "--format", "sarif",
+                         "--output", "out.sarif", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "1 waived" in result.stdout and "(waived)" in result.stdout
+    [res] = [r for r in json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
+             if r["ruleId"] == "ACG101"]
+    assert res["suppressions"] == [{"kind": "external", "state": "accepted",
+                                    "justification": "legacy naming, migrating in Q1"}]
+
+
+def test_expired_waiver_stops_applying_and_is_reported_as_a_note(tmp_path):
+    inv = write(tmp_path / "inv.json", estate(versions=[version("v1", eol="2027-06-01")]))
+    write(tmp_path / ".gallerylint.yaml",
+          "waivers:\n  - rule: ACG101\n    resource: '*'\n    reason: r\n    expires: 2026-11-20\n")
+    result = gallerylint("lint", str(inv), "--now", NOW, "--format", "text", "--format", "sarif",
+                         "--output", "out.sarif", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "note: waiver for ACG101 on * expired on 2026-11-20" in result.stdout
+    run = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]
+    notes = run["invocations"][0]["toolConfigurationNotifications"]
+    assert notes[0]["level"] == "note" and "expired" in notes[0]["message"]["text"]
+
+
+def test_waiver_valid_through_its_expiry_day(tmp_path):
+    inv = write(tmp_path / "inv.json", estate(versions=[version("v1", eol="2027-06-01")]))
+    write(tmp_path / ".gallerylint.yaml",
+          "waivers:\n  - rule: ACG101\n    resource: '*'\n    reason: r\n    expires: 2026-11-21\n")
+    assert gallerylint("lint", str(inv), "--now", "2026-11-21T23:00:00Z",
+                       cwd=tmp_path).returncode == 0
+
+
+def test_waive_command_round_trip_keeps_comments(tmp_path):
+    config = write(tmp_path / ".gallerylint.yaml",
+                   "# platform team\nlimits:\n  galleries: 50  # ticket 4711\n")
+    result = gallerylint("waive", "ACG601", "/subscriptions/*/galleries/acg/*", "--reason",
+                         "capacity reserved", "--expires", "2027-01-31", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = config.read_text()
+    assert text.startswith("# platform team\nlimits:\n  galleries: 50  # ticket 4711\n")
+    assert "- rule: ACG601" in text and "reason: capacity reserved" in text
+    bad = gallerylint("waive", "ACG999", "x", "--reason", "r", "--expires", "2027-01-01",
+                      cwd=tmp_path)
+    assert bad.returncode == 2
+    bad_date = gallerylint("waive", "ACG601", "x", "--reason", "r", "--expires", "soon",
+                           cwd=tmp_path)
+    assert bad_date.returncode == 2
+
+
+# -- baselines ------------------------------------------------------------------------
+
+
+def test_baseline_marks_new_unchanged_and_absent(tmp_path):
+    first = write(tmp_path / "first.json", estate(versions=[version("v1", eol="2027-06-01"),
+                                                           version("v2", eol="2027-06-01")]))
+    assert gallerylint("lint", str(first), "--now", NOW, "--format", "sarif", "--output",
+                       "base.sarif", cwd=tmp_path).returncode == 1
+    second = write(tmp_path / "second.json", estate(versions=[version("v1", eol="2027-06-01"),
+                                                             version("v3", eol="2027-06-01")]))
+    result = gallerylint("lint", str(second), "--now", NOW, "--baseline", "base.sarif",
+                         "--format", "sarif", "--output", "now.sarif", cwd=tmp_path)
+    assert result.returncode == 1  # v3 is new
+    states = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].rsplit("/", 1)[1]:
+              r["baselineState"] for r in json.loads((tmp_path / "now.sarif").read_text())
+              ["runs"][0]["results"] if r["ruleId"] == "ACG101"}
+    assert states == {"v1": "unchanged", "v3": "new", "v2": "absent"}
+    same = gallerylint("lint", str(first), "--now", NOW, "--baseline", "base.sarif",
+                       cwd=tmp_path)
+    assert same.returncode == 0  # nothing new
+
+
+def test_baseline_from_an_older_version_without_fingerprints(tmp_path):
+    inv = write(tmp_path / "inv.json", estate(versions=[version("v1", eol="2027-06-01")]))
+    old = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "gallerylint"}},
+           "results": [{"ruleId": "ACG101", "message": {"text": "old wording"},
+                        "locations": [{"logicalLocations": [
+                            {"fullyQualifiedName": version_id("v1")}]}]}]}]}
+    write(tmp_path / "old.sarif", old)
+    assert gallerylint("lint", str(inv), "--now", NOW, "--baseline", "old.sarif",
+                       cwd=tmp_path).returncode == 0
+
+
+def test_bad_baseline_is_exit_2(tmp_path):
+    inv = write(tmp_path / "inv.json", estate())
+    write(tmp_path / "bad.sarif", "{not json")
+    result = gallerylint("lint", str(inv), "--baseline", "bad.sarif", cwd=tmp_path)
+    assert result.returncode == 2 and "bad.sarif:1" in result.stderr
+
+
+# -- gate -----------------------------------------------------------------------------
+
+
+def gate(tmp_path, inventory, deployment, *extra):
+    inv = write(tmp_path / "inventory.json", inventory)
+    dep = write(tmp_path / "deployment.json", deployment)
+    result = gallerylint("gate", "--inventory", str(inv), "--deployment", str(dep), "--now",
+                         NOW, "--format", "json", *extra, cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    doc = json.loads(result.stdout)
+    assert (result.returncode == 0) == doc["passed"]
+    [deployment_result] = doc["deployments"]
+    return {c["name"]: c["status"] for c in deployment_result["checks"]}
+
+
+BASE = [gallery(), definition(disallowed=["Standard_LRS"], security="TrustedLaunchSupported"),
+        version("1.0.0", regions=[target("westeurope", 3), target("northeurope", 3)],
+                eol="2027-06-01", published="2026-11-01T00:00:00Z")]
+
+
+def test_gate_all_checks_pass(tmp_path):
+    statuses = gate(tmp_path, BASE, [vm("new", security="TrustedLaunch")])
+    assert set(statuses.values()) == {"pass"} and len(statuses) == 7
+
+
+@pytest.mark.parametrize("check,inventory,deployment", [
+    ("reference resolves", BASE, [vm("new", version_id("9.9.9"))]),
+    ("version not past end of life",
+     [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)], eol="2026-01-01")],
+     [vm("new")]),
+    ("region replicated", BASE, [vm("new", location="eastus")]),
+    ("region replicated", BASE, [vm("new", definition_id(), location="eastus")]),
+    ("enough replicas", BASE, [vmss("big", capacity=1900)]),
+    ("enough replicas", [*BASE, *[vm(f"old{i}") for i in range(60)]], [vm("new")]),
+    ("disk types allowed", BASE, [vm("new", disk="Standard_LRS")]),
+    ("security type allowed", BASE, [vm("new", security="ConfidentialVM")]),
+    ("no shallow replica in production",
+     [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)], eol="2027-06-01",
+                         mode="Shallow")],
+     [vm("new", tags={"environment": "production"})]),
+])
+def test_gate_each_check_fails(tmp_path, check, inventory, deployment):
+    statuses = gate(tmp_path, inventory, deployment)
+    assert statuses[check] == "fail", statuses
+    assert sum(1 for s in statuses.values() if s == "fail") >= 1
+
+
+def test_gate_environment_option_makes_the_deployment_production(tmp_path):
+    inventory = [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)],
+                                    eol="2027-06-01", mode="Shallow")]
+    assert gate(tmp_path, inventory, [vm("new")])["no shallow replica in production"] == "pass"
+    assert gate(tmp_path, inventory, [vm("new")], "--environment", "production")[
+        "no shallow replica in production"] == "fail"
+
+
+def test_gate_text_output_and_no_deployment_is_exit_2(tmp_path):
+    inv = write(tmp_path / "inventory.json", BASE)
+    dep = write(tmp_path / "deployment.json", [vm("new", location="eastus")])
+    result = gallerylint("gate", "--inventory", str(inv), "--deployment", str(dep), "--now", NOW,
+                         cwd=tmp_path)
+    assert result.returncode == 1
+    assert "FAIL  region replicated" in result.stdout and "gate FAILED" in result.stdout
+    empty = write(tmp_path / "empty.json", [gallery("other")])
+    result = gallerylint("gate", "--inventory", str(inv), "--deployment", str(empty),
+                         cwd=tmp_path)
+    assert result.returncode == 2
