@@ -70,6 +70,22 @@ def parse_now(value: str | None) -> datetime:
     return parsed
 
 
+def make_engine(settings: config_module.Settings, engine: str | None,
+                opa_url: str | None) -> Any:
+    from .engines import EmbeddedEngine
+    name = engine or settings.engine.name
+    if name == "embedded":
+        if opa_url:
+            raise click.UsageError("--opa-url needs --engine opa")
+        return EmbeddedEngine()
+    url = opa_url or settings.engine.opa_url
+    if not url:
+        raise click.UsageError("--engine opa needs --opa-url (or engine.opa_url in config)")
+    token = os.environ.get(settings.engine.token_env) if settings.engine.token_env else None
+    from .engines.opa import OpaEngine
+    return OpaEngine(url, token=token, timeout=settings.engine.timeout_seconds)
+
+
 def check_deployment_scope(value: str) -> None:
     import re
     if not re.fullmatch(r"/subscriptions/[^/]+/resourceGroups/[^/]+/?", value, re.IGNORECASE):
@@ -116,6 +132,25 @@ def write_atomically(path: str, text: str) -> None:
         raise
 
 
+def write_atomically_bytes(path: str, data: bytes) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gallerylint-", dir=directory)
+    except OSError as exc:
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def load_settings(config_path: str | None) -> config_module.Settings:
     if config_path is not None:
         return config_module.load(config_path, explicit=True)
@@ -136,8 +171,9 @@ def main() -> None:
               help="Output format; repeat for several (text goes to stdout).")
 @click.option("--output", "outputs", multiple=True,
               help="Output file for the matching --format ('-' for stdout).")
-@click.option("--engine", type=click.Choice(["embedded"]), default=None,
-              help="Rego engine (embedded: regopy, in process).")
+@click.option("--engine", type=click.Choice(["embedded", "opa"]), default=None,
+              help="Rego engine: embedded (regopy, in process; default) or opa (a server).")
+@click.option("--opa-url", help="OPA server for --engine opa, e.g. http://127.0.0.1:8181.")
 @click.option("--now", "now_text", help="Evaluation time, ISO 8601 (default: the clock).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
               default="error", show_default=True, help="Exit 1 on findings at or above this.")
@@ -154,7 +190,8 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
-         outputs: tuple[str, ...], engine: str | None, now_text: str | None, fail_on: str,
+         outputs: tuple[str, ...], engine: str | None, opa_url: str | None,
+         now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
          source_root: str | None, category: str | None, quiet: bool) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories)."""
@@ -175,8 +212,9 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
         click.echo(f"gallerylint: reading {len(paths)} path(s)…", err=True)
     if deployment_scope is not None:
         check_deployment_scope(deployment_scope)
+    rego_engine = make_engine(settings, engine, opa_url)
     result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
-                 deployment_scope=deployment_scope)
+                 deployment_scope=deployment_scope, engine=rego_engine)
     from .waivers import expiry_notes
     findings = result.findings
     if baseline is not None:
@@ -270,6 +308,31 @@ def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, 
     else:
         click.echo(render_text(results), nl=False)
     sys.exit(0 if all(r.passed for r in results) else 1)
+
+
+@main.command()
+@click.option("--output", required=True, help="Bundle file to write (bundle.tar.gz).")
+@click.option("--inventory", "inventory_paths", multiple=True,
+              help="Inventory whose facts go into data.json (repeatable; default: none).")
+@click.option("--now", "now_text", help="Evaluation time for end-of-life facts, ISO 8601.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@guarded
+def bundle(output: str, inventory_paths: tuple[str, ...], now_text: str | None,
+           config_path: str | None) -> None:
+    """Write an OPA bundle: the policies, plus the inventory's facts as data."""
+    from .engines.bundle import write_bundle
+    from .facts import build
+    from .model import Inventory
+    from .sources import Limits, load_paths
+    settings = load_settings(config_path)
+    now = parse_now(now_text)
+    inventory = (load_paths(inventory_paths, settings.paths.exclude,
+                            Limits(max_file_bytes=settings.input.max_file_bytes))
+                 if inventory_paths else Inventory())
+    revision = write_bundle(output, build(inventory, settings, now))
+    click.echo(f"gallerylint: wrote OPA bundle {output} (revision {revision}, "
+               f"{inventory.resource_count} resources); decision path "
+               "data.gallerylint.gate.decision")
 
 
 @main.command("rules")

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from ..errors import EngineError, InputError
 from ..resources import policies_dir
 
+NOT_RULES = ("lib", "gate")  # policies/ folders that hold no catalog rule
 HELP_BASE = "https://github.com/gallerylint/gallerylint/blob/main/docs/rules.md"
 LEVELS = ("error", "warning", "note")
 
@@ -138,7 +139,8 @@ def builtin_rules() -> list[Rule]:
         if re.match(r"^acg\d{3}_", info.name):
             rules.append(_from_module(importlib.import_module(f"{package.__name__}.{info.name}"),
                                       True))
-    for folder in sorted(p for p in policies_dir().iterdir() if p.is_dir() and p.name != "lib"):
+    for folder in sorted(p for p in policies_dir().iterdir()
+                         if p.is_dir() and p.name not in NOT_RULES):
         main = folder / f"{folder.name}.rego"
         if main.exists():
             rules.append(parse_rego_rule(main))

@@ -1,0 +1,124 @@
+"""`gallerylint bundle`: an OPA bundle of the policies and the inventory's facts.
+
+Any OPA server loads it (`opa run --server --bundle bundle.tar.gz`) and answers
+gate decisions at `data.gallerylint.gate.decision` for a VM or scale set given
+as input. Layout: `.manifest` (revision, roots ["gallerylint"], rego_version
+1), the Rego files under `policies/`, and `data.json` holding the facts at
+`data.gallerylint.facts`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..facts import Facts
+from ..model import UNKNOWN
+from ..resources import policies_dir
+
+
+def gate_facts(facts: Facts) -> dict[str, Any]:
+    """The facts policies/gate/gate.rego reads, keyed by lowercased ARM ID."""
+    now = facts.now
+    versions: dict[str, Any] = {}
+    for vf in facts.versions:
+        regions: dict[str, Any] = {}
+        if vf.regions is not UNKNOWN:
+            for name, r in vf.regions.items():
+                if not isinstance(r.replicas, int):
+                    continue
+                usage = vf.usage.get(name)
+                regions[name] = {"replicas": r.replicas,
+                                 "vms": usage.vms if usage else 0,
+                                 "scale_sets": usage.scale_sets if usage else 0,
+                                 "instances": usage.scale_set_instances if usage else 0}
+        eol = vf.end_of_life
+        versions[vf.version.id.lower()] = {
+            "name": vf.version.name,
+            "end_of_life_passed": isinstance(eol, datetime) and eol < now,
+            "shallow": vf.version.replication_mode == "shallow",
+            "regions": regions,
+        }
+    definitions: dict[str, Any] = {}
+    for df in facts.definitions:
+        d = df.definition
+        allowed = df.allowed_security_types
+        definitions[d.id.lower()] = {
+            "versions": {vf.version.name.lower(): vf.version.id.lower() for vf in df.versions},
+            "latest_by_region": {r: vf.version.id.lower()
+                                 for r, vf in df.latest_by_region.items()},
+            "disallowed_disk_types": list(d.disallowed_disk_types)
+            if d.disallowed_disk_types is not UNKNOWN else [],
+            "allowed_security_types": sorted(allowed) if allowed is not None else None,
+            "production": bool(df.gallery and facts.gallery_production.get(
+                df.gallery.id.lower())),
+        }
+    settings = facts.settings
+    return {
+        "evaluatedAt": now.isoformat(),
+        "settings": {
+            "vms_per_replica": settings.replication.vms_per_replica,
+            "instances_per_replica": settings.replication.instances_per_replica,
+            "production_tag_values": list(settings.environments.production_tag_values),
+        },
+        "versions": versions,
+        "definitions": definitions,
+    }
+
+
+def bundle_files() -> list[tuple[str, bytes]]:
+    """(path in the bundle, content) of every policy, library and gate file."""
+    root = policies_dir()
+    files = []
+    for path in sorted(root.rglob("*.rego")):
+        files.append((f"policies/{path.relative_to(root).as_posix()}", path.read_bytes()))
+    return files
+
+
+def write_bundle(output: str, facts: Facts) -> str:
+    """Write the bundle atomically; returns its revision."""
+    policies = bundle_files()
+    data = json.dumps({"gallerylint": {"facts": gate_facts(facts)}}, sort_keys=True).encode()
+    digest = hashlib.sha256()
+    for name, content in policies:
+        digest.update(name.encode() + b"\0" + content)
+    digest.update(data)
+    revision = digest.hexdigest()[:16]
+    manifest = json.dumps({"revision": revision, "roots": ["gallerylint"],
+                           "rego_version": 1,
+                           "metadata": {"generator": "gallerylint"}}).encode()
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, content in [(".manifest", manifest), *policies, ("data.json", data)]:
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            info.mtime = int(time.time())
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(content))
+    from ..cli import write_atomically_bytes
+    write_atomically_bytes(output, buffer.getvalue())
+    return revision
+
+
+def load_bundle_into_regopy(path: str | Path) -> Any:
+    """A regopy interpreter with the bundle's policies and data (used by tests and
+    `gallerylint bundle --check`)."""
+    import regopy
+    interp = regopy.Interpreter()
+    with tarfile.open(path, "r:gz") as tar:
+        for member in tar.getmembers():
+            content = tar.extractfile(member)
+            if content is None:
+                continue
+            text = content.read().decode("utf-8")
+            if member.name.endswith(".rego"):
+                interp.add_module(member.name, text)
+            elif member.name == "data.json":
+                interp.add_data_json(text)
+    return interp

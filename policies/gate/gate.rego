@@ -1,0 +1,167 @@
+# METADATA
+# title: gallerylint deployment gate
+# description: |
+#   The gate decision for one deployment, for OPA fleets that load the bundle
+#   written by `gallerylint bundle`: `data.gallerylint.gate.decision` with a VM
+#   or scale set (its ARM JSON) as input answers {"allow": bool, "reasons": [...]}.
+#   The same checks as `gallerylint gate`, over the facts in the bundle's data.json
+#   (data.gallerylint.facts: versions, definitions and usage, computed by gallerylint).
+package gallerylint.gate
+
+import rego.v1
+
+decision := decide(input, data.gallerylint.facts)
+
+allow := decision.allow
+
+reasons := decision.reasons
+
+# decide(deployment, facts): tests call it directly (see policies/lib/gallerylint.rego
+# for why policies are tested through functions rather than `with input as`).
+decide(deployment, facts) := {"allow": count(found) == 0, "reasons": [r | some r in found]} if {
+	found := {r | some r in all_reasons(deployment, facts)}
+}
+
+all_reasons(deployment, facts) := array.concat(
+	reference_reasons(deployment, facts),
+	array.concat(version_reasons(deployment, facts), definition_reasons(deployment, facts)),
+)
+
+is_scale_set(d) if endswith(lower(d.type), "virtualmachinescalesets")
+
+storage(d) := d.properties.virtualMachineProfile.storageProfile if is_scale_set(d)
+
+storage(d) := d.properties.storageProfile if not is_scale_set(d)
+
+security_profile(d) := object.get(d.properties.virtualMachineProfile, "securityProfile", {}) if is_scale_set(d)
+
+security_profile(d) := object.get(d.properties, "securityProfile", {}) if not is_scale_set(d)
+
+image_id(d) := lower(storage(d).imageReference.id)
+
+region(d) := replace(lower(d.location), " ", "")
+
+# "/.../images/x/versions/1.0.0" -> pinned; "/.../images/x" or ".../versions/latest" -> not.
+pinned(d) if {
+	parts := split(image_id(d), "/versions/")
+	count(parts) == 2
+	parts[1] != "latest"
+}
+
+definition_id(d) := split(image_id(d), "/versions/")[0]
+
+definition(d, facts) := facts.definitions[definition_id(d)]
+
+version_id(d, facts) := image_id(d) if pinned(d)
+
+version_id(d, facts) := definition(d, facts).versions[lower(storage(d).imageReference.exactVersion)] if {
+	not pinned(d)
+	storage(d).imageReference.exactVersion
+}
+
+version_id(d, facts) := definition(d, facts).latest_by_region[region(d)] if {
+	not pinned(d)
+	not storage(d).imageReference.exactVersion
+}
+
+version(d, facts) := facts.versions[version_id(d, facts)]
+
+reference_reasons(d, facts) := [r |
+	not definition(d, facts)
+	r := concat("", ["ACG801: image reference ", image_id(d), " does not resolve in the inventory"])
+]
+
+version_reasons(d, facts) := array.concat(
+	array.concat(missing_version(d, facts), region_reasons(d, facts)),
+	array.concat(lifecycle_reasons(d, facts), replica_reasons(d, facts)),
+)
+
+missing_version(d, facts) := [r |
+	definition(d, facts)
+	pinned(d)
+	not version(d, facts)
+	r := concat("", ["ACG801: version ", image_id(d), " does not exist"])
+]
+
+region_reasons(d, facts) := array.concat(
+	[r |
+		pinned(d)
+		v := version(d, facts)
+		not v.regions[region(d)]
+		r := concat("", ["ACG603: version ", v.name, " is not replicated to ", region(d)])
+	],
+	[r |
+		not pinned(d)
+		not storage(d).imageReference.exactVersion
+		definition(d, facts)
+		not version(d, facts)
+		r := concat("", ["ACG307: no latest version in ", region(d)])
+	],
+)
+
+lifecycle_reasons(d, facts) := array.concat(
+	[r |
+		v := version(d, facts)
+		v.end_of_life_passed == true
+		r := concat("", ["ACG301: version ", v.name, " is past its end of life"])
+	],
+	[r |
+		v := version(d, facts)
+		v.shallow == true
+		production(d, facts)
+		r := concat("", ["ACG403: version ", v.name, " is shallow-replicated and the deployment is production"])
+	],
+)
+
+production(d, facts) if definition(d, facts).production == true
+
+production(d, facts) if lower(d.tags.environment) in {lower(t) | some t in facts.settings.production_tag_values}
+
+instances(d) := d.sku.capacity if is_scale_set(d)
+
+instances(d) := 1 if not is_scale_set(d)
+
+replica_reasons(d, facts) := array.concat(
+	[r |
+		not is_scale_set(d)
+		v := version(d, facts)
+		where := region(d)
+		usage := v.regions[where]
+		total := usage.vms + 1
+		total > facts.settings.vms_per_replica * usage.replicas
+		r := concat("", ["ACG601: ", sprintf("%d", [total]), " VMs would use ", sprintf("%d", [usage.replicas]), " replica(s) in ", where])
+	],
+	[r |
+		is_scale_set(d)
+		v := version(d, facts)
+		where := region(d)
+		usage := v.regions[where]
+		n := instances(d)
+		too_many_for(usage, n, facts.settings)
+		r := concat("", ["ACG602: not enough replicas in ", where, " for another scale set of ", sprintf("%d", [n])])
+	],
+)
+
+too_many_for(usage, _, _) if usage.scale_sets + 1 > usage.replicas
+
+too_many_for(usage, n, settings) if usage.instances + n > settings.instances_per_replica * usage.replicas
+
+definition_reasons(d, facts) := array.concat(
+	[r |
+		def := definition(d, facts)
+		disk := lower(storage(d).osDisk.managedDisk.storageAccountType)
+		disk in def.disallowed_disk_types
+		r := concat("", ["ACG401: OS disk type ", disk, " is disallowed by the image definition"])
+	],
+	[r |
+		def := definition(d, facts)
+		is_array(def.allowed_security_types)
+		st := security_type(d)
+		not st in def.allowed_security_types
+		r := concat("", ["ACG702: security type ", st, " is not allowed by the image definition"])
+	],
+)
+
+security_type(d) := lower(security_profile(d).securityType) if security_profile(d).securityType
+
+security_type(d) := "standard" if not security_profile(d).securityType

@@ -1,0 +1,79 @@
+"""Conformance with a real OPA: the same findings through both engines, and the
+policies' own tests under `opa test`. Needs an `opa` binary on PATH (started
+here on loopback) or GALLERYLINT_TEST_OPA_URL; skipped with the reason otherwise."""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from linter import config
+from linter.engines import EmbeddedEngine
+from linter.engines.opa import OpaEngine
+from linter.lint import run
+from linter.rules.registry import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "contoso"
+NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
+OPA = shutil.which("opa")
+URL = os.environ.get("GALLERYLINT_TEST_OPA_URL")
+
+pytestmark = pytest.mark.skipif(
+    not OPA and not URL,
+    reason="no OPA here: put an 'opa' binary (1.x) on PATH or set GALLERYLINT_TEST_OPA_URL")
+
+
+@pytest.fixture(scope="module")
+def opa_url():
+    if URL:
+        yield URL
+        return
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([OPA, "run", "--server", "--addr", f"127.0.0.1:{port}",
+                             "--disable-telemetry"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def findings(engine):
+    settings = config.load(SAMPLE / ".gallerylint.yaml")
+    result = run([str(SAMPLE), str(ROOT / "samples" / "iac")], settings, NOW,
+                 registry=load_registry(), engine=engine)
+    return sorted((f.rule_id, f.resource_id, f.region or "", f.level, f.message, f.line)
+                  for f in result.findings)
+
+
+def test_every_rule_gives_identical_findings_in_both_engines(opa_url):
+    assert findings(OpaEngine(opa_url)) == findings(EmbeddedEngine())
+
+
+@pytest.mark.skipif(not OPA, reason="'opa test' needs the opa binary")
+def test_opa_test_passes_on_the_policies():
+    result = subprocess.run([OPA, "test", str(ROOT / "policies")], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(not OPA, reason="'opa check' needs the opa binary")
+def test_opa_check_strict_passes():
+    result = subprocess.run([OPA, "check", "--strict", str(ROOT / "policies")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
