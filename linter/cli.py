@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from . import config as config_module
-from .errors import GalleryLintError, InputError
+from .errors import EngineError, GalleryLintError, InputError
 from .findings import at_or_above
 
 FORMATS = ("text", "json", "sarif", "markdown")
@@ -333,6 +333,67 @@ def bundle(output: str, inventory_paths: tuple[str, ...], now_text: str | None,
     click.echo(f"gallerylint: wrote OPA bundle {output} (revision {revision}, "
                f"{inventory.resource_count} resources); decision path "
                "data.gallerylint.gate.decision")
+
+
+@main.command()
+@click.option("--subscription", "subscriptions", multiple=True,
+              help="Subscription to export (repeatable; default: every one you can see).")
+@click.option("--management-group", "management_groups", multiple=True,
+              help="Management group to export (repeatable; Resource Graph only).")
+@click.option("--source", type=click.Choice(["resource-graph", "arm"]),
+              default="resource-graph", show_default=True)
+@click.option("--cloud", type=click.Choice(["AzureCloud", "AzureChinaCloud",
+                                            "AzureUSGovernment"]),
+              default="AzureCloud", show_default=True)
+@click.option("--arm-endpoint", help="ARM endpoint override (Azure Stack Hub, a test server).")
+@click.option("--allow-partial", is_flag=True, help="Exit 0 even when a scope failed.")
+@click.option("--output", required=True, help="Snapshot file to write.")
+@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@guarded
+def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], source: str,
+           cloud: str, arm_endpoint: str | None, allow_partial: bool, output: str,
+           quiet: bool) -> None:
+    """Snapshot live gallery state (and the VMs and scale sets using it) from Azure."""
+    from .export.exporter import (CLOUDS, Exporter, ExportResult, Progress, make_credential,
+                                  snapshot_document)
+    if source == "arm" and management_groups:
+        raise click.UsageError("--management-group needs --source resource-graph")
+    endpoint = arm_endpoint or CLOUDS[cloud]
+    if not endpoint.startswith("https://"):
+        raise click.BadParameter("the ARM endpoint must be https:// (TLS is never turned off; "
+                                 "trust a private CA with REQUESTS_CA_BUNDLE)",
+                                 param_hint="--arm-endpoint")
+    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    exporter = Exporter(make_credential(dict(os.environ)), endpoint, progress=progress)
+    result = ExportResult()
+    subs = list(subscriptions)
+    try:
+        if not subs and not management_groups:
+            subs = exporter.list_subscriptions()
+        if source == "resource-graph":
+            exporter.resource_graph(subs, management_groups, result)
+        else:
+            exporter.arm(subs, result)
+    except GalleryLintError:
+        raise
+    except Exception as exc:
+        from .export.exporter import _describe
+        raise EngineError(f"export from {endpoint}", _describe(exc)) from None
+    finally:
+        progress.done()
+    result.api_versions.update(exporter.api_versions)
+    doc = snapshot_document(result, source=source, cloud=cloud, subscriptions=subs,
+                            management_groups=management_groups)
+    write_atomically(output, json.dumps(doc, indent=1) + "\n")
+    counts = ", ".join(f"{len(doc[k])} {k}" for k in
+                       ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
+                        "virtualMachineScaleSets"))
+    if not quiet:
+        click.echo(f"gallerylint: wrote {output}: {counts}", err=True)
+    for failed in result.failed_scopes:
+        click.echo(f"gallerylint: scope {failed['scope']} failed: {failed['error']}", err=True)
+    if result.failed_scopes and not allow_partial:
+        sys.exit(3)
 
 
 @main.command("rules")

@@ -337,6 +337,13 @@ def _text(value: Any) -> Any:
     return None if value is None else UNKNOWN
 
 
+def _disk_type(value: Any) -> Any:
+    """A data disk type column: the type itself, or the disk object Resource Graph projects."""
+    if isinstance(value, dict):
+        return _str(_obj(value.get("managedDisk")).get("storageAccountType"))
+    return _text(value)
+
+
 def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
                           rid: str) -> Deployment:
     """A Resource Graph row projected to columns (the exporter's queries): the hot path
@@ -367,7 +374,7 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
         community_image_id=_text(get("communityGalleryImageId")),
         exact_version=_text(get("exactVersion")),
         os_disk_type=_text(get("osDiskType")),
-        data_disk_types=tuple(_text(t) for t in data) if data.__class__ is list else (),
+        data_disk_types=tuple(_disk_type(t) for t in data) if data.__class__ is list else (),
         security_type=_text(get("securityType")),
         capacity=capacity,
         scale_set_id=scale_set_id,

@@ -1,0 +1,1 @@
+"""`gallerylint export`: live Azure state to a snapshot (Resource Graph or ARM)."""

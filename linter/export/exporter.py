@@ -1,0 +1,420 @@
+"""Read live gallery state from Azure into a snapshot (schemas/inventory.schema.json).
+
+Two sources:
+- `resource-graph` (default): one query per resource type, across
+  subscriptions in batches (or management groups), paged by `$skipToken`
+  (1,000 rows a page), pacing itself by `x-ms-user-quota-remaining` /
+  `x-ms-user-quota-resets-after` and retrying 429 and 5xx with backoff itself
+  (azure-core does not retry a POST on 429 without Retry-After). What Resource
+  Graph does not carry is then fetched through azure-mgmt-compute for just the
+  resources that need it: sharing groups of galleries shared by Groups, the
+  replication status of versions whose provisioning is not Succeeded.
+- `arm`: azure-mgmt-compute list calls per subscription, for tenants without
+  Resource Graph access.
+
+A scope that fails after retries is recorded in the snapshot's metadata with
+the reason; nothing secret is ever written (the token stays in the credential).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from .. import __version__
+from ..errors import GalleryLintError, InputError
+from .queries import QUERIES, RESOURCE_GRAPH_API_VERSION
+
+CLOUDS = {
+    "AzureCloud": "https://management.azure.com",
+    "AzureChinaCloud": "https://management.chinacloudapi.cn",
+    "AzureUSGovernment": "https://management.usgovcloudapi.net",
+}
+SUBSCRIPTION_BATCH = 200  # Resource Graph guidance: fewer than 300 per query
+PAGE_SIZE = 1000
+MAX_ATTEMPTS = 6
+CONCURRENCY = 8
+SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
+                   "virtualMachineScaleSets")
+
+
+class ExportError(GalleryLintError):
+    exit_code = 3
+
+
+@dataclass
+class Progress:
+    """Pages fetched and resources so far, on stderr when it is a terminal."""
+
+    enabled: bool
+    pages: int = 0
+    resources: int = 0
+
+    def page(self, rows: int) -> None:
+        self.pages += 1
+        self.resources += rows
+        if self.enabled:
+            sys.stderr.write(f"\rgallerylint export: {self.pages} page(s), "
+                             f"{self.resources} resource(s)")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+@dataclass
+class ExportResult:
+    arrays: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {k: [] for k in SNAPSHOT_ARRAYS})
+    failed_scopes: list[dict[str, str]] = field(default_factory=list)
+    resource_graph_calls: dict[str, int] = field(default_factory=dict)
+    api_versions: dict[str, str] = field(default_factory=dict)
+
+
+class StaticTokenCredential:
+    """AZURE_ACCESS_TOKEN as a credential (as `az account get-access-token` hands it out)."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessToken
+        return AccessToken(self._token, int(time.time()) + 3600)
+
+    def get_token_info(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.credentials import AccessTokenInfo
+        return AccessTokenInfo(self._token, int(time.time()) + 3600)
+
+
+def make_credential(environ: dict[str, str]) -> Any:
+    token = environ.get("AZURE_ACCESS_TOKEN")
+    if token:
+        return StaticTokenCredential(token)
+    try:
+        from azure.identity import DefaultAzureCredential
+    except ImportError:
+        raise InputError(None, "the exporter needs the Azure SDK",
+                         hint="pip install 'gallerylint[azure]'") from None
+    return DefaultAzureCredential()
+
+
+def _status_of(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None) or getattr(exc, "status_code", None)
+
+
+def _retry_delay(exc: BaseException, attempt: int) -> float:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    for key in ("retry-after-ms", "x-ms-retry-after-ms"):
+        if headers.get(key):
+            try:
+                return float(headers[key]) / 1000
+            except ValueError:
+                pass
+    if headers.get("Retry-After"):
+        try:
+            return float(headers["Retry-After"])
+        except ValueError:
+            pass
+    resets = _parse_resets_after(headers.get("x-ms-user-quota-resets-after"))
+    if resets is not None:
+        return resets
+    base = float(os.environ.get("GALLERYLINT_EXPORT_BACKOFF_SECONDS") or 0.5)
+    return min(30.0, base * (2 ** attempt)) * (0.5 + random.random() / 2)
+
+
+def _parse_resets_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        h, m, s = value.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+    except ValueError:
+        return None
+
+
+def with_retries(call: Callable[[], Any], what: str, sleep: Callable[[float], None]) -> Any:
+    """Retry 429, 408 and 5xx (any method, POST included) with backoff."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return call()
+        except Exception as exc:
+            status = _status_of(exc)
+            retryable = status in (408, 429) or (status is not None and status >= 500) or (
+                status is None and type(exc).__name__ in ("ServiceRequestError",
+                                                          "ServiceResponseError"))
+            if not retryable or attempt == MAX_ATTEMPTS - 1:
+                raise
+            sleep(_retry_delay(exc, attempt))
+    raise AssertionError("unreachable")
+
+
+def _describe(exc: BaseException) -> str:
+    status = _status_of(exc)
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"HTTP {status}: {text}" if status else f"{type(exc).__name__}: {text}"
+
+
+class Exporter:
+    def __init__(self, credential: Any, endpoint: str, *, progress: Progress | None = None,
+                 sleep: Callable[[float], None] = time.sleep, transport: Any = None) -> None:
+        self.credential = credential
+        self.endpoint = endpoint.rstrip("/")
+        self.scope = f"{self.endpoint}/.default"
+        self.progress = progress or Progress(False)
+        self.sleep = sleep
+        self.api_versions: dict[str, str] = {}
+        self.client_kwargs: dict[str, Any] = {"credential_scopes": [self.scope],
+                                              "retry_total": 0,
+                                              "raw_request_hook": self._record_api_version}
+        if transport is not None:
+            self.client_kwargs["transport"] = transport
+
+    def _record_api_version(self, request: Any) -> None:
+        """The api-version each kind of call really used, for the snapshot's metadata."""
+        from urllib.parse import parse_qs, urlsplit
+        url = urlsplit(request.http_request.url)
+        version = parse_qs(url.query).get("api-version")
+        if not version:
+            return
+        path = url.path.lower()
+        for marker, name in (("/virtualmachinescalesets", "virtualMachineScaleSets"),
+                             ("/virtualmachines", "virtualMachines"),
+                             ("/galleries", "galleries"),
+                             ("/microsoft.resourcegraph/", "resourceGraph"),
+                             ("/subscriptions", "subscriptions")):
+            if marker in path:
+                self.api_versions.setdefault(name, version[0])
+                return
+
+    # -- clients --------------------------------------------------------------------
+
+    def compute(self, subscription: str) -> Any:
+        from azure.mgmt.compute import ComputeManagementClient
+        return ComputeManagementClient(self.credential, subscription, base_url=self.endpoint,
+                                       **self.client_kwargs)
+
+    def graph(self) -> Any:
+        from azure.mgmt.resourcegraph import ResourceGraphClient
+        return ResourceGraphClient(self.credential, base_url=self.endpoint,
+                                   **self.client_kwargs)
+
+    # -- scopes ---------------------------------------------------------------------
+
+    def list_subscriptions(self) -> list[str]:
+        """Every subscription the credential can see (ARM, paged by nextLink)."""
+        from azure.core.rest import HttpRequest
+        client = self.compute("00000000-0000-0000-0000-000000000000")
+        url: str | None = f"{self.endpoint}/subscriptions?api-version=2022-12-01"
+        subscriptions: list[str] = []
+        while url:
+            request = HttpRequest("GET", url)
+            response = with_retries(lambda: _checked(client._client.send_request(request)),
+                                    "list subscriptions", self.sleep)
+            body = response.json()
+            subscriptions += [s["subscriptionId"] for s in body.get("value", [])
+                              if isinstance(s, dict) and s.get("subscriptionId")]
+            url = body.get("nextLink")
+        return subscriptions
+
+    # -- Resource Graph -----------------------------------------------------------------
+
+    def resource_graph(self, subscriptions: Sequence[str], management_groups: Sequence[str],
+                       result: ExportResult) -> None:
+        from azure.mgmt.resourcegraph.models import QueryRequest, QueryRequestOptions
+        client = self.graph()
+        result.api_versions["resourceGraph"] = RESOURCE_GRAPH_API_VERSION
+        if management_groups:
+            scopes = [("managementGroups", list(management_groups))]
+        else:
+            scopes = [("subscriptions", list(subscriptions[i:i + SUBSCRIPTION_BATCH]))
+                      for i in range(0, len(subscriptions), SUBSCRIPTION_BATCH)]
+        quota: dict[str, Any] = {}
+        for kind, ids in scopes:
+            scope_name = f"{kind}:{','.join(ids)}"
+            rows_of_scope: dict[str, list[dict[str, Any]]] = {k: [] for k in QUERIES}
+            try:
+                for array, query in QUERIES.items():
+                    token = None
+                    while True:
+                        self._pace(quota)
+                        options = QueryRequestOptions(top=PAGE_SIZE, skip_token=token,
+                                                      result_format="objectArray")
+                        request = QueryRequest(query=query, options=options,
+                                               **{"subscriptions" if kind == "subscriptions"
+                                                  else "management_groups": ids})
+
+                        def call(request: Any = request, array: str = array) -> Any:
+                            result.resource_graph_calls[array] = \
+                                result.resource_graph_calls.get(array, 0) + 1
+                            return client.resources(
+                                request, raw_response_hook=lambda r: quota.update(
+                                    {k.lower(): v for k, v in r.http_response.headers.items()}))
+
+                        response = with_retries(call, "Resource Graph query", self.sleep)
+                        rows = response.data if isinstance(response.data, list) else None
+                        if rows is None:
+                            raise ExportError(scope_name, "Resource Graph returned a page "
+                                              "without a data array")
+                        rows_of_scope[array].extend(r for r in rows if isinstance(r, dict))
+                        self.progress.page(len(rows))
+                        token = response.skip_token
+                        if not token:
+                            break
+            except Exception as exc:  # the scope lands whole or not at all
+                result.failed_scopes.append({"scope": scope_name, "error": _describe(exc)})
+                continue
+            for array, rows in rows_of_scope.items():
+                result.arrays[array].extend(rows)
+        self._complete_from_arm(result)
+
+    def _pace(self, quota: dict[str, Any]) -> None:
+        """Wait out the user quota when the last response said it is spent."""
+        remaining = quota.get("x-ms-user-quota-remaining")
+        if remaining is not None:
+            try:
+                if int(remaining) <= 0:
+                    delay = _parse_resets_after(quota.get("x-ms-user-quota-resets-after"))
+                    self.sleep(delay if delay is not None else 5.0)
+            except ValueError:
+                pass
+
+    def _complete_from_arm(self, result: ExportResult) -> None:
+        """Sharing groups and replication status: not in Resource Graph, fetched per resource."""
+        jobs: list[Callable[[], None]] = []
+        for row in result.arrays["galleries"]:
+            props = row.get("properties") if isinstance(row.get("properties"), dict) else {}
+            sharing = props.get("sharingProfile") or {}
+            if str(sharing.get("permissions", "")).lower() == "groups":
+                jobs.append(lambda row=row: self._expand_gallery(row, result))
+        for row in result.arrays["imageVersions"]:
+            props = row.get("properties") if isinstance(row.get("properties"), dict) else {}
+            if str(props.get("provisioningState", "Succeeded")).lower() != "succeeded":
+                jobs.append(lambda row=row: self._expand_version(row, result))
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+            for future in [pool.submit(job) for job in jobs]:
+                future.result()
+
+    def _expand_gallery(self, row: dict[str, Any], result: ExportResult) -> None:
+        sub, rg, name = _parts(row["id"], ("subscriptions", "resourcegroups", "galleries"))
+        try:
+            full = with_retries(lambda: self.compute(sub).galleries.get(
+                rg, name, expand="SharingProfile/Groups"), "get gallery", self.sleep).as_dict()
+            sharing = (full.get("properties") or {}).get("sharingProfile")
+            if sharing is not None:
+                row.setdefault("properties", {})["sharingProfile"] = sharing
+        except Exception as exc:
+            result.failed_scopes.append({"scope": row["id"], "error": _describe(exc)})
+
+    def _expand_version(self, row: dict[str, Any], result: ExportResult) -> None:
+        sub, rg, gallery, image, version = _parts(
+            row["id"], ("subscriptions", "resourcegroups", "galleries", "images", "versions"))
+        try:
+            full = with_retries(lambda: self.compute(sub).gallery_image_versions.get(
+                rg, gallery, image, version, expand="ReplicationStatus"),
+                "get version", self.sleep).as_dict()
+            status = (full.get("properties") or {}).get("replicationStatus")
+            if status is not None:
+                row.setdefault("properties", {})["replicationStatus"] = status
+        except Exception as exc:
+            result.failed_scopes.append({"scope": row["id"], "error": _describe(exc)})
+
+    # -- ARM ------------------------------------------------------------------------
+
+    def arm(self, subscriptions: Sequence[str], result: ExportResult) -> None:
+        for sub in subscriptions:
+            try:
+                self._arm_subscription(sub, result)
+            except Exception as exc:
+                result.failed_scopes.append({"scope": f"subscriptions:{sub}",
+                                             "error": _describe(exc)})
+
+    def _arm_subscription(self, sub: str, result: ExportResult) -> None:
+        client = self.compute(sub)
+        arrays: dict[str, list[dict[str, Any]]] = {k: [] for k in SNAPSHOT_ARRAYS}
+        for gallery in self._paged(client.galleries.list()):
+            rg = _parts(gallery["id"], ("resourcegroups",))[0]
+            name = gallery["name"]
+            sharing = (gallery.get("properties") or {}).get("sharingProfile") or {}
+            if str(sharing.get("permissions", "")).lower() == "groups":
+                gallery = with_retries(lambda: client.galleries.get(
+                    rg, name, expand="SharingProfile/Groups").as_dict(), "get gallery",
+                    self.sleep)
+            arrays["galleries"].append(gallery)
+            for image in self._paged(client.gallery_images.list_by_gallery(rg, name)):
+                arrays["imageDefinitions"].append(image)
+                for version in self._paged(client.gallery_image_versions.list_by_gallery_image(
+                        rg, name, image["name"])):
+                    state = str((version.get("properties") or {}).get(
+                        "provisioningState", "Succeeded")).lower()
+                    if state != "succeeded":
+                        version = with_retries(
+                            lambda: client.gallery_image_versions.get(
+                                rg, name, image["name"], version["name"],
+                                expand="ReplicationStatus").as_dict(), "get version", self.sleep)
+                    arrays["imageVersions"].append(version)
+        arrays["virtualMachines"] = list(self._paged(client.virtual_machines.list_all()))
+        arrays["virtualMachineScaleSets"] = list(
+            self._paged(client.virtual_machine_scale_sets.list_all()))
+        for key, rows in arrays.items():  # a subscription lands whole or not at all
+            result.arrays[key].extend(rows)
+
+    def _paged(self, pager: Iterable[Any]) -> Iterator[dict[str, Any]]:
+        """Items of an ItemPaged, page by page, each page retried on 429 and 5xx."""
+        pages = pager.by_page()  # type: ignore[attr-defined]
+        while True:
+            try:
+                page = with_retries(lambda: list(next(pages)), "list", self.sleep)
+            except StopIteration:
+                return
+            self.progress.page(len(page))
+            for item in page:
+                yield item.as_dict() if hasattr(item, "as_dict") else dict(item)
+
+
+def _checked(response: Any) -> Any:
+    response.raise_for_status()
+    return response
+
+
+def _parts(arm_id: str, names: Sequence[str]) -> tuple[str, ...]:
+    segments = arm_id.strip("/").split("/")
+    lowered = [s.lower() for s in segments]
+    out = []
+    for name in names:
+        i = lowered.index(name)
+        out.append(segments[i + 1])
+    return tuple(out)
+
+
+def snapshot_document(result: ExportResult, *, source: str, cloud: str,
+                      subscriptions: Sequence[str], management_groups: Sequence[str],
+                      now: datetime | None = None) -> dict[str, Any]:
+    from azure.mgmt.compute import __version__ as compute_version
+    api_versions = {"azure-mgmt-compute": compute_version, **result.api_versions}
+    created = (now or datetime.now(timezone.utc)).isoformat().replace("+00:00", "Z")
+    return {
+        "kind": "gallerylint.snapshot",
+        "schemaVersion": 1,
+        "metadata": {
+            "toolVersion": __version__,
+            "createdAt": created,
+            "source": source,
+            "cloud": cloud,
+            "apiVersions": api_versions,
+            "subscriptions": list(subscriptions),
+            "managementGroups": list(management_groups),
+            "failedScopes": result.failed_scopes,
+        },
+        **{k: result.arrays[k] for k in SNAPSHOT_ARRAYS},
+    }

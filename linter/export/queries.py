@@ -1,0 +1,61 @@
+"""The Resource Graph queries: one per resource type, only the columns rules need.
+
+Galleries, definitions and versions keep their whole `properties` (small, and a
+new rule then needs no new export); VMs and scale sets, the bulk of an estate,
+are projected to the columns `linter/sources/azure.py` reads. Every query
+projects `id` as a string (Resource Graph returns no `$skipToken` when all
+columns are dynamic) and orders by it for stable paging.
+"""
+
+from __future__ import annotations
+
+RESOURCE_GRAPH_API_VERSION = "2021-03-01"
+
+QUERIES: dict[str, str] = {
+    "galleries": """resources
+| where type =~ 'microsoft.compute/galleries'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
+| order by id asc""",
+    "imageDefinitions": """resources
+| where type =~ 'microsoft.compute/galleries/images'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
+| order by id asc""",
+    "imageVersions": """resources
+| where type =~ 'microsoft.compute/galleries/images/versions'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
+| order by id asc""",
+    "virtualMachines": """resources
+| where type =~ 'microsoft.compute/virtualmachines'
+| extend ir = properties.storageProfile.imageReference
+| project id = tostring(id), name, location, subscriptionId, resourceGroup, tags,
+          imageId = tostring(ir.id), sharedGalleryImageId = tostring(ir.sharedGalleryImageId),
+          communityGalleryImageId = tostring(ir.communityGalleryImageId),
+          exactVersion = tostring(ir.exactVersion),
+          osDiskType = tostring(properties.storageProfile.osDisk.managedDisk.storageAccountType),
+          dataDiskTypes = properties.storageProfile.dataDisks,
+          securityType = tostring(properties.securityProfile.securityType),
+          vmssId = tostring(properties.virtualMachineScaleSet.id)
+| order by id asc""",
+    "virtualMachineScaleSets": """resources
+| where type =~ 'microsoft.compute/virtualmachinescalesets'
+| extend sp = properties.virtualMachineProfile.storageProfile
+| project id = tostring(id), name, location, subscriptionId, resourceGroup, tags,
+          capacity = toint(sku.capacity), skuName = tostring(sku.name),
+          orchestrationMode = tostring(properties.orchestrationMode),
+          imageId = tostring(sp.imageReference.id),
+          sharedGalleryImageId = tostring(sp.imageReference.sharedGalleryImageId),
+          communityGalleryImageId = tostring(sp.imageReference.communityGalleryImageId),
+          osDiskType = tostring(sp.osDisk.managedDisk.storageAccountType),
+          dataDiskTypes = sp.dataDisks,
+          securityType = tostring(properties.virtualMachineProfile.securityProfile.securityType)
+| order by id asc""",
+}
+
+# The type each query returns, as the test server and the snapshot's arrays name it.
+QUERY_TYPES = {
+    "galleries": "microsoft.compute/galleries",
+    "imageDefinitions": "microsoft.compute/galleries/images",
+    "imageVersions": "microsoft.compute/galleries/images/versions",
+    "virtualMachines": "microsoft.compute/virtualmachines",
+    "virtualMachineScaleSets": "microsoft.compute/virtualmachinescalesets",
+}

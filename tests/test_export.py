@@ -1,0 +1,242 @@
+"""The exporter against a local HTTPS server that speaks ARM and Resource Graph:
+the real SDK clients, paging, throttling, failures, and the snapshot they give."""
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from azure_server import TOKEN, AzureTestServer, Fault
+from linter import config
+from linter.export.exporter import Exporter, ExportResult, StaticTokenCredential
+from linter.lint import run
+from linter.rules.registry import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "contoso"
+NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
+
+
+def sample_rows() -> list[dict]:
+    rows = []
+    for path in sorted(SAMPLE.glob("*.json")):
+        rows += json.loads(path.read_text())["data"]
+    return rows
+
+
+@pytest.fixture()
+def server(tmp_path, monkeypatch):
+    with AzureTestServer(sample_rows(), page_size=7) as srv:
+        ca = srv.ca_file(str(tmp_path / "ca.pem"))
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", ca)
+        monkeypatch.setenv("AZURE_ACCESS_TOKEN", TOKEN)
+        monkeypatch.setenv("GALLERYLINT_EXPORT_BACKOFF_SECONDS", "0.01")  # keep tests quick
+        yield srv
+
+
+def export(server, tmp_path, *args, name="snapshot.json", timeout=300):
+    out = tmp_path / name
+    result = subprocess.run(
+        [sys.executable, "-m", "linter.cli", "export", "--arm-endpoint", server.endpoint,
+         "--output", str(out), *args], capture_output=True, text=True, cwd=tmp_path,
+        env=dict(os.environ), timeout=timeout)
+    return result, out
+
+
+def lint_findings(*paths):
+    settings = config.load(SAMPLE / ".gallerylint.yaml")
+    result = run([str(p) for p in paths], settings, NOW, registry=load_registry())
+    return sorted((f.rule_id, f.resource_id.lower(), f.region or "", f.level, f.message)
+                  for f in result.findings)
+
+
+@pytest.mark.parametrize("source", ["resource-graph", "arm"])
+def test_export_gives_the_estate_and_the_same_findings(server, tmp_path, source):
+    result, out = export(server, tmp_path, "--source", source)
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    schema = json.loads((ROOT / "schemas" / "inventory.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    meta = doc["metadata"]
+    assert meta["source"] == source and meta["failedScopes"] == []
+    assert sorted(meta["subscriptions"]) == sorted(server.subscriptions)
+    assert meta["apiVersions"]["galleries"]
+    counts = {k: len(doc[k]) for k in ("galleries", "imageDefinitions", "imageVersions",
+                                       "virtualMachines", "virtualMachineScaleSets")}
+    assert counts == {"galleries": 3, "imageDefinitions": 12, "imageVersions": 56,
+                      "virtualMachines": 273, "virtualMachineScaleSets": 7}
+    assert lint_findings(out) == lint_findings(SAMPLE)
+    assert TOKEN not in out.read_text() and TOKEN not in result.stderr
+
+
+def test_both_sources_give_the_same_inventory(server, tmp_path):
+    graph, graph_out = export(server, tmp_path, name="graph.json")
+    arm, arm_out = export(server, tmp_path, "--source", "arm", name="arm.json")
+    assert graph.returncode == 0 and arm.returncode == 0
+    from linter.sources import load_paths
+    from linter.facts import build
+
+    def summary(path):
+        facts = build(load_paths([str(path)]), config.Settings(), NOW)
+        return sorted((d.deployment.id.lower(), d.version.version.id.lower() if d.version
+                       else None, d.deployment.os_disk_type, d.deployment.security_type)
+                      for d in facts.deployments)
+    assert summary(graph_out) == summary(arm_out)
+
+
+def test_arm_paging_follows_relative_and_absolute_next_links(server, tmp_path):
+    result, _ = export(server, tmp_path, "--source", "arm")
+    assert result.returncode == 0
+    vm_pages = [p for m, p in server.requests if m == "GET" and "/virtualMachines?" in p]
+    assert len(vm_pages) >= math.ceil(248 / 7)  # sub A's or B's VMs, 7 a page
+
+
+def test_resource_graph_calls_are_one_per_thousand_rows(tmp_path, monkeypatch):
+    rows = sample_rows()
+    vm_template = next(r for r in rows if r["type"] == "microsoft.compute/virtualmachines")
+    for i in range(2500 - 273):
+        extra = json.loads(json.dumps(vm_template))
+        extra["id"] = extra["id"].rsplit("/", 1)[0] + f"/extra-{i:05d}"
+        extra["name"] = f"extra-{i:05d}"
+        rows.append(extra)
+    with AzureTestServer(rows) as srv:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", srv.ca_file(str(tmp_path / "ca.pem")))
+        result = ExportResult()
+        exporter = Exporter(StaticTokenCredential(TOKEN), srv.endpoint, sleep=lambda s: None)
+        exporter.resource_graph(srv.subscriptions, [], result)
+        vms = len([r for r in rows if r["type"] == "microsoft.compute/virtualmachines"])
+        assert vms == 2500
+        assert dict(srv.graph_calls) == {
+            "galleries": 1, "imageDefinitions": 1, "imageVersions": 1,
+            "virtualMachines": math.ceil(vms / 1000), "virtualMachineScaleSets": 1}
+        assert result.resource_graph_calls == dict(srv.graph_calls)
+        assert len(result.arrays["virtualMachines"]) == 2500
+
+
+def exporter_for(server):
+    delays = []
+    return Exporter(StaticTokenCredential(TOKEN), server.endpoint, sleep=delays.append), delays
+
+
+def test_429_with_retry_after_is_retried_after_it(server):
+    server.faults.append(Fault("POST", "ResourceGraph", status=429,
+                               headers={"Retry-After": "7"}))
+    exporter, delays = exporter_for(server)
+    result = ExportResult()
+    exporter.resource_graph(server.subscriptions, [], result)
+    assert result.failed_scopes == [] and delays[0] == 7.0
+    assert len(result.arrays["galleries"]) == 3
+
+
+def test_429_without_retry_after_uses_the_quota_reset_or_backoff(server):
+    server.faults.append(Fault("POST", "ResourceGraph", status=429,
+                               headers={"x-ms-user-quota-remaining": "0",
+                                        "x-ms-user-quota-resets-after": "00:00:03"}))
+    server.faults.append(Fault("POST", "ResourceGraph", status=429))
+    exporter, delays = exporter_for(server)
+    result = ExportResult()
+    exporter.resource_graph(server.subscriptions, [], result)
+    assert result.failed_scopes == []
+    assert delays[0] == 3.0 and 0 < delays[1] <= 0.01
+
+
+def test_spent_quota_is_waited_out_before_the_next_query(server):
+    server.quota_remaining = 2
+    exporter, delays = exporter_for(server)
+    result = ExportResult()
+    exporter.resource_graph(server.subscriptions, [], result)
+    assert result.failed_scopes == [] and 1.0 in delays
+
+
+def test_500_that_recovers(server):
+    server.faults.append(Fault("GET", "/virtualMachines", status=500, times=2))
+    exporter, delays = exporter_for(server)
+    result = ExportResult()
+    exporter.arm(server.subscriptions, result)
+    assert result.failed_scopes == [] and len(delays) == 2
+    assert len(result.arrays["virtualMachines"]) == 273
+
+
+def test_500_that_does_not_recover_fails_the_scope(server, tmp_path):
+    server.faults.append(Fault("POST", "ResourceGraph", status=500, times=100))
+    result, out = export(server, tmp_path)
+    assert result.returncode == 3
+    assert "failed: HTTP 500" in result.stderr
+    doc = json.loads(out.read_text())
+    assert doc["metadata"]["failedScopes"][0]["scope"].startswith("subscriptions:")
+    assert doc["galleries"] == []
+
+
+def test_allow_partial_exits_0_and_lists_the_failed_scope(server, tmp_path):
+    sub_b = "22222222-2222-4222-8222-222222222222"
+    server.faults.append(Fault("GET", f"/subscriptions/{sub_b}/providers/Microsoft.Compute/"
+                                      "virtualMachines", status=503, times=100))
+    result, out = export(server, tmp_path, "--source", "arm", "--allow-partial")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert [f["scope"] for f in doc["metadata"]["failedScopes"]] == [f"subscriptions:{sub_b}"]
+    assert {r["id"].split("/")[2] for r in doc["galleries"]} == {
+        "11111111-1111-4111-8111-111111111111"}  # B failed as a whole, A landed whole
+
+
+def test_malformed_page_fails_the_scope(server):
+    server.faults.append(Fault("GET", "/galleries", malformed=True))
+    exporter, _ = exporter_for(server)
+    result = ExportResult()
+    exporter.arm(["11111111-1111-4111-8111-111111111111"], result)
+    assert len(result.failed_scopes) == 1
+
+
+def test_slow_answer_is_waited_for(server):
+    server.faults.append(Fault("POST", "ResourceGraph", delay=1.5))
+    exporter, _ = exporter_for(server)
+    result = ExportResult()
+    exporter.resource_graph(server.subscriptions, [], result)
+    assert result.failed_scopes == [] and len(result.arrays["virtualMachines"]) == 273
+
+
+def test_sharing_groups_and_replication_status_fetched_for_just_those_resources(server):
+    exporter, _ = exporter_for(server)
+    result = ExportResult()
+    exporter.resource_graph(server.subscriptions, [], result)
+    gets = [p for m, p in server.requests if m == "GET"]
+    assert sum("SharingProfile" in p for p in gets) == 1  # the one Groups gallery
+    assert sum("ReplicationStatus" in p for p in gets) == 1  # the one version not Succeeded
+    failed = [v for v in result.arrays["imageVersions"]
+              if v["properties"].get("replicationStatus")]
+    assert len(failed) == 1 and failed[0]["name"] == "2.0.1"
+
+
+def test_wrong_token_fails_every_scope_without_leaking_it(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("AZURE_ACCESS_TOKEN", "wrong-token-value")
+    result, out = export(server, tmp_path, "--subscription", "11111111-1111-4111-8111-111111111111")
+    assert result.returncode == 3
+    assert "wrong-token-value" not in result.stderr + out.read_text()
+
+
+def test_interrupted_export_leaves_no_file(server, tmp_path):
+    server.faults.append(Fault("POST", "ResourceGraph", delay=10))
+    out = tmp_path / "snapshot.json"
+    proc = subprocess.Popen([sys.executable, "-m", "linter.cli", "export", "--arm-endpoint",
+                             server.endpoint, "--output", str(out)], cwd=tmp_path,
+                            env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=30)
+    assert proc.returncode != 0
+    assert not out.exists() and not list(tmp_path.glob(".gallerylint-*"))
+
+
+def test_http_endpoint_is_refused(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "export", "--arm-endpoint",
+                             "http://127.0.0.1:1", "--output", str(tmp_path / "x.json")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "https" in result.stderr
