@@ -77,7 +77,7 @@ def make_engine(settings: config_module.Settings, engine: str | None,
     if name == "embedded":
         if opa_url:
             raise click.UsageError("--opa-url needs --engine opa")
-        return EmbeddedEngine()
+        return EmbeddedEngine(timeout_seconds=settings.engine.timeout_seconds)
     url = opa_url or settings.engine.opa_url
     if not url:
         raise click.UsageError("--engine opa needs --opa-url (or engine.opa_url in config)")
@@ -157,10 +157,17 @@ def load_settings(config_path: str | None) -> config_module.Settings:
     return config_module.load(config_module.discover())
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    # Unwind through `finally` blocks (temporary files are removed), like Ctrl-C.
+    raise KeyboardInterrupt
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gallerylint")
 def main() -> None:
     """Policy and compliance linter for Azure Compute Gallery inventories."""
+    import signal
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 @main.command()
@@ -323,11 +330,11 @@ def bundle(output: str, inventory_paths: tuple[str, ...], now_text: str | None,
     from .engines.bundle import write_bundle
     from .facts import build
     from .model import Inventory
-    from .sources import Limits, load_paths
+    from .sources import load_paths
     settings = load_settings(config_path)
     now = parse_now(now_text)
-    inventory = (load_paths(inventory_paths, settings.paths.exclude,
-                            Limits(max_file_bytes=settings.input.max_file_bytes))
+    from .lint import input_limits
+    inventory = (load_paths(inventory_paths, settings.paths.exclude, input_limits(settings))
                  if inventory_paths else Inventory())
     revision = write_bundle(output, build(inventory, settings, now))
     click.echo(f"gallerylint: wrote OPA bundle {output} (revision {revision}, "

@@ -92,6 +92,8 @@ class Paths:
 @dataclass(frozen=True)
 class InputLimits:
     max_file_bytes: int = 1 << 30
+    max_yaml_alias_nodes: int = 10_000
+    max_depth: int = 64
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,8 @@ def load(path: str | os.PathLike[str] | None, *, explicit: bool = False) -> Sett
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, f"cannot read the config: {exc}",
                          hint="check the --config path" if explicit else None) from None
+    from .sources.files import _check_aliases
+    _check_aliases(path, text, 10_000)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:

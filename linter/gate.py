@@ -15,10 +15,10 @@ from typing import Any, Sequence
 from .config import RuleSetting, Settings
 from .errors import InputError
 from .facts import DeploymentFacts
-from .lint import run
+from .lint import input_limits, run
 from .model import Inventory
 from .rules.registry import Registry
-from .sources import Limits, load_paths
+from .sources import load_paths
 
 CHECKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("reference resolves", ("ACG801",)),
@@ -54,7 +54,7 @@ class DeploymentResult:
 def gate(inventory_paths: Sequence[str], deployment_paths: Sequence[str], settings: Settings,
          now: datetime, registry: Registry, environment: str | None = None,
          deployment_scope: str | None = None) -> list[DeploymentResult]:
-    limits = Limits(max_file_bytes=settings.input.max_file_bytes)
+    limits = input_limits(settings)
     inventory = load_paths(inventory_paths, settings.paths.exclude, limits, deployment_scope)
     incoming = load_paths(deployment_paths, (), limits, deployment_scope)
     if not incoming.deployments:

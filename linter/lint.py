@@ -34,6 +34,12 @@ class LintResult:
     now: datetime | None = None
 
 
+def input_limits(settings: Settings) -> Limits:
+    return Limits(max_file_bytes=settings.input.max_file_bytes,
+                  max_yaml_alias_nodes=settings.input.max_yaml_alias_nodes,
+                  max_depth=settings.input.max_depth)
+
+
 def select_rules(registry: Registry, settings: Settings, only: Sequence[str] = (),
                  skip: Sequence[str] = ()) -> list[Rule]:
     for key, setting in settings.rules.items():
@@ -169,7 +175,7 @@ def _run(paths: Sequence[str], settings: Settings, now: datetime, *,
     start = time.perf_counter()
     if inventory is None:
         inventory = load_paths(paths, settings.paths.exclude,
-                               Limits(max_file_bytes=settings.input.max_file_bytes),
+                               input_limits(settings),
                                deployment_scope=deployment_scope)
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()

@@ -180,6 +180,7 @@ class Inventory:
     # Files read, by form, and files skipped while walking (no recognised form).
     files: dict[str, str] = field(default_factory=dict)
     skipped_files: list[str] = field(default_factory=list)
+    skipped_special: list[str] = field(default_factory=list)  # FIFOs, devices, broken links
     unknown_values: int = 0
 
     def extend(self, other: "Inventory") -> None:
@@ -189,6 +190,7 @@ class Inventory:
         self.deployments.extend(other.deployments)
         self.files.update(other.files)
         self.skipped_files.extend(other.skipped_files)
+        self.skipped_special.extend(other.skipped_special)
         self.unknown_values += other.unknown_values
 
     @property

@@ -59,6 +59,9 @@ def _add_module(interp: Any, name: str, source: str) -> None:
 class EmbeddedEngine:
     name = "embedded"
 
+    def __init__(self, timeout_seconds: float = 30.0) -> None:
+        self.timeout_seconds = timeout_seconds
+
     def _compile(self, policies: Sequence[RegoPolicy]) -> Any:
         regopy = _regopy()
         interp = regopy.Interpreter()
@@ -74,6 +77,18 @@ class EmbeddedEngine:
 
     def evaluate(self, policies: Sequence[RegoPolicy],
                  inputs: Mapping[Path, Mapping[str, Any]]) -> dict[Path, list[dict[str, Any]]]:
+        trusted = [p for p in policies if p.trusted]
+        results = self._evaluate(trusted, inputs) if trusted else {}
+        for policy in policies:
+            if not policy.trusted:
+                from .isolation import run_isolated
+                one = run_isolated(self._evaluate, ([policy], {policy.path: inputs[policy.path]}),
+                                   self.timeout_seconds, policy.path.name)
+                results.update(one)
+        return results
+
+    def _evaluate(self, policies: Sequence[RegoPolicy],
+                  inputs: Mapping[Path, Mapping[str, Any]]) -> dict[Path, list[dict[str, Any]]]:
         if not policies:
             return {}
         bundle = self._compile(policies)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -397,6 +398,26 @@ def _parts(arm_id: str, names: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+_SAS = re.compile(r"(?i)([?&](?:sig|se|sv|sp|st|spr|srt|ss|sr|skoid|sktid|skt|ske|sks|skv)=)"
+                  r"[^&\s\"']*")
+_SECRET_KEYS = ("adminpassword", "customdata", "secret", "password", "connectionstring",
+                "accountkey", "sastoken", "protectedsettings")
+
+
+def redact(value: Any) -> Any:
+    """Drop what must never reach a snapshot: SAS signatures in URIs, and values of
+    password-, secret- or key-like properties (ARM does not return most of them, but a
+    snapshot must not depend on that)."""
+    if isinstance(value, str):
+        return _SAS.sub(lambda m: m.group(1) + "REDACTED", value) if "=" in value else value
+    if isinstance(value, dict):
+        return {k: ("REDACTED" if isinstance(k, str) and isinstance(v, str) and v and any(
+            s in k.lower() for s in _SECRET_KEYS) else redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
 def snapshot_document(result: ExportResult, *, source: str, cloud: str,
                       subscriptions: Sequence[str], management_groups: Sequence[str],
                       now: datetime | None = None) -> dict[str, Any]:
@@ -416,5 +437,5 @@ def snapshot_document(result: ExportResult, *, source: str, cloud: str,
             "managementGroups": list(management_groups),
             "failedScopes": result.failed_scopes,
         },
-        **{k: result.arrays[k] for k in SNAPSHOT_ARRAYS},
+        **{k: [redact(r) for r in result.arrays[k]] for k in SNAPSHOT_ARRAYS},
     }

@@ -13,12 +13,15 @@ from .common import Report
 
 MAX_ROWS = 20
 MAX_FINDINGS = 1000
-_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_ESCAPE = re.compile(r"([\\`*_{}()+!|~])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"}
 
 
 def escape(text: object) -> str:
+    """Text from inputs, made inert: no links, HTML, emphasis, table breaks or mentions."""
     value = str(text).replace("\r", " ").replace("\n", " ")
     value = _ESCAPE.sub(r"\\\1", value)
+    value = "".join(_ENTITIES.get(c, c) for c in value)
     return value.replace("@", "@\u200b")  # no @mentions
 
 

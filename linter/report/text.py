@@ -42,6 +42,10 @@ def render(report: Report, colour: bool = False) -> str:
     skipped = len(report.inventory.skipped_files)
     if skipped:
         lines.append(f"skipped {skipped} file(s) of no recognised form")
+    special = len(report.inventory.skipped_special)
+    if special:
+        lines.append(f"skipped {special} entr(ies) that are not regular files "
+                     "(FIFOs, devices, broken or looping links)")
     if report.inventory.unknown_values:
         lines.append(f"{report.inventory.unknown_values} value(s) could not be evaluated "
                      "(unknown): no rule treats them as violations")

@@ -50,6 +50,7 @@ class RegoPolicy:
     collection: str
     fields: tuple[str, ...]
     test_path: Path | None
+    trusted: bool = True  # built in; user policies run isolated with a time limit
 
     @property
     def entrypoint(self) -> str:
@@ -127,7 +128,8 @@ def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
         rego=RegoPolicy(path=path, package=pkg.group(1), source=source,
                         collection=str(custom["collection"]),
                         fields=tuple(custom["fields"]),
-                        test_path=test_path if test_path.exists() else None),
+                        test_path=test_path if test_path.exists() else None,
+                        trusted=builtin),
         builtin=builtin,
     )
 

@@ -34,6 +34,8 @@ class Limits:
     """Bounds on what one input file may cost (issue: hostile input)."""
 
     max_file_bytes: int = 1 << 30  # 1 GiB
+    max_yaml_alias_nodes: int = 10_000  # what aliases may expand to (billion laughs)
+    max_depth: int = 64  # nesting of objects and arrays in templates, plans and YAML
 
 
 @dataclass(slots=True)
@@ -48,8 +50,9 @@ def is_parameters_file(path: str) -> bool:
     return path.lower().endswith(".parameters.json")
 
 
-def walk(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tuple[str, bool]]:
-    """Yield (file, named_explicitly) for every input path, directories recursed.
+def walk(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tuple[str, bool | None]]:
+    """Yield (file, named_explicitly) for every input path, directories recursed;
+    named_explicitly is None for a walked entry that is not a regular file.
 
     Hidden folders, the config file and template parameters files are left
     out of a walk; symlinked folders are not followed (no loops)."""
@@ -65,6 +68,13 @@ def walk(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tuple[st
                         continue
                     full = os.path.join(root, name)
                     if is_parameters_file(full) or _excluded(full, exclude):
+                        continue
+                    try:
+                        regular = stat.S_ISREG(os.stat(full).st_mode)
+                    except OSError:  # a dangling link or a link loop
+                        regular = False
+                    if not regular:  # FIFOs, devices, sockets: never read while walking
+                        yield full, None
                         continue
                     yield full, False
         elif not _excluded(given, exclude):
@@ -118,6 +128,7 @@ def parse(path: str, limits: Limits) -> ParsedFile:
                              line=exc.lineno, hint="fix the JSON syntax") from None
         except RecursionError:
             raise InputError(path, "JSON nested too deeply", hint="flatten the document") from None
+    _check_aliases(path, text, limits.max_yaml_alias_nodes)
     try:
         document = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -131,6 +142,59 @@ def parse(path: str, limits: Limits) -> ParsedFile:
     except RecursionError:
         raise InputError(path, "YAML nested too deeply", hint="flatten the document") from None
     return ParsedFile(path, text, document, True)
+
+
+def _check_aliases(path: str, text: str, limit: int) -> None:
+    """Refuse YAML whose aliases would expand to more than `limit` nodes (billion laughs),
+    measured on the parser's events before anything is built."""
+    if "*" not in text:
+        return
+    from ruamel.yaml.events import (AliasEvent, CollectionEndEvent, CollectionStartEvent,
+                                    ScalarEvent)
+    sizes: dict[str, int] = {}
+    stack: list[list] = []  # [anchor, nodes so far]
+    expanded = 0
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, AliasEvent):
+                size = sizes.get(event.anchor, 1)
+                expanded += size
+                if stack:
+                    stack[-1][1] += size
+                if expanded > limit:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise InputError(path, f"YAML aliases expand to more than {limit} nodes",
+                                     line=line, hint="expand the anchors by hand, or raise "
+                                     "input.max_yaml_alias_nodes")
+            elif isinstance(event, CollectionStartEvent):
+                stack.append([event.anchor, 1])
+            elif isinstance(event, CollectionEndEvent) and stack:
+                anchor, size = stack.pop()
+                if anchor:
+                    sizes[anchor] = size
+                if stack:
+                    stack[-1][1] += size
+            elif isinstance(event, ScalarEvent):
+                if event.anchor:
+                    sizes[event.anchor] = 1
+                if stack:
+                    stack[-1][1] += 1
+    except YAMLError:
+        return  # the real parse reports the syntax error with its line
+
+
+def check_depth(path: str, document: Any, limit: int) -> None:
+    """Refuse documents nested deeper than the limit (iteratively: no recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise InputError(path, f"document nested more than {limit} levels deep",
+                             hint="raise input.max_depth if this is a real template")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
 
 
 def recognise(document: Any) -> str | None:
@@ -255,6 +319,9 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
     """Read every input path into one inventory (later duplicates replace earlier ones)."""
     inventory = Inventory()
     for path, named in walk(paths, exclude):
+        if named is None:
+            inventory.skipped_special.append(path)
+            continue
         parsed = parse(path, limits)
         form = recognise(parsed.document)
         if form == "parameters":
@@ -267,6 +334,8 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
                                  line=1, hint="see 'Command line' in the README")
             inventory.skipped_files.append(path)
             continue
+        if form in ("template", "plan") or parsed.is_yaml:
+            check_depth(path, parsed.document, limits.max_depth)
         if form in ("template", "plan"):
             from .iac import load_iac
             from .template import DEFAULT_SCOPE
