@@ -59,6 +59,12 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def printable(text: str) -> str:
+    """Text for the terminal: characters the output encoding cannot carry become '?'."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return text.encode(encoding, "replace").decode(encoding, "replace")
+
+
 def parse_now(value: str | None) -> datetime:
     if value is None:
         return datetime.now(timezone.utc)
@@ -121,8 +127,8 @@ def write_atomically(path: str, text: str) -> None:
         raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
                          hint="check the --output path") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
+            fh.write(text)  # a lone surrogate from an input becomes "?", never a crash
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -237,7 +243,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
                 for fmt, dest in pairs]
     for fmt, dest, text in rendered:
         if dest == "-":
-            click.echo(text, nl=False)
+            click.echo(printable(text), nl=False)
         else:
             write_atomically(dest, text)
             if not quiet and fmt != "text":

@@ -190,6 +190,22 @@ COLLECTIONS: dict[str, Collection] = {
 }
 
 
+# regopy writes `"`, `\` and control characters unescaped into its JSON output, which
+# then fails to parse: strings reach Rego with them replaced by U+FFFD. No built-in
+# rule compares such a character (a version name holding one is invalid either way).
+_REGO_UNSAFE = {ord('"'): "\ufffd", ord("\\"): "\ufffd",
+                **{c: "\ufffd" for c in range(0x20)}, 0x7f: "\ufffd",
+                **{c: "\ufffd" for c in range(0xD800, 0xE000)}}  # lone surrogates
+
+
+def _rego_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_REGO_UNSAFE)
+    if isinstance(value, tuple):
+        return [_rego_value(v) for v in value]
+    return value
+
+
 @dataclass
 class Projection:
     items: list[dict[str, Any]]
@@ -231,7 +247,7 @@ def project(facts: Facts, collection: str, fields: tuple[str, ...]) -> Projectio
         for name, value in zip(fields, key):
             if value is UNKNOWN:
                 continue
-            item[name] = list(value) if isinstance(value, tuple) else value
+            item[name] = _rego_value(value)
         items.append(item)
     return Projection(items, groups)
 

@@ -21,6 +21,15 @@ class ExpressionError(ValueError):
     pass
 
 
+def fix_surrogates(text: str) -> str:
+    """JSON escapes astral characters as surrogate pairs ("\\ud83d\\ude00"); read as YAML
+    (for positions) they arrive as two lone surrogates. Join pairs; replace strays."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    joined = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in joined)
+
+
 def is_expression(value: Any) -> bool:
     return (isinstance(value, str) and value.startswith("[") and value.endswith("]")
             and not value.startswith("[["))
@@ -73,6 +82,7 @@ class Evaluator:
     def value(self, raw: Any) -> Any:
         """Evaluate a JSON value: expressions in strings, recursively in objects and arrays."""
         if isinstance(raw, str):
+            raw = fix_surrogates(raw)
             if is_expression(raw):
                 result = self.expression(raw[1:-1])
                 if result is UNKNOWN and not self.scope._evaluating:
