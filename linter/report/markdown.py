@@ -63,6 +63,11 @@ def render(report: Report) -> str:
         lines += ["", "## Most affected galleries", "", "| gallery | findings |", "|---|---:|"]
         for g, n in galleries.most_common(MAX_ROWS):
             lines.append(f"| {escape(g)} | {n} |")
+    resources = Counter(f.resource_id for f in findings)
+    if resources:
+        lines += ["", "## Most affected resources", "", "| resource | findings |", "|---|---:|"]
+        for rid, n in resources.most_common(10):
+            lines.append(f"| {escape(rid.rstrip('/').rsplit('/', 1)[-1])} | {n} |")
     help_uris = {r.id: r.help_uri for r in report.rules}
     ordered = sorted(findings, key=lambda f: (-LEVEL_ORDER[f.level], f.rule_id,
                                               f.resource_id.lower(), f.region or ""))

@@ -52,7 +52,7 @@ definition_id(d) := split(image_id(d), "/versions/")[0]
 
 definition(d, facts) := facts.definitions[definition_id(d)]
 
-version_id(d, facts) := image_id(d) if pinned(d)
+version_id(d, _) := image_id(d) if pinned(d)
 
 version_id(d, facts) := definition(d, facts).versions[lower(storage(d).imageReference.exactVersion)] if {
 	not pinned(d)
