@@ -118,24 +118,9 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write through a temporary file and a rename: never a half-written report."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gallerylint-", dir=directory)
-    except OSError as exc:
-        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
-                         hint="check the --output path") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as fh:
-            fh.write(text)  # a lone surrogate from an input becomes "?", never a crash
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write text through a temporary file and a rename: never a half-written report.
+    A lone surrogate from an input becomes "?", never a crash."""
+    write_atomically_bytes(path, text.encode("utf-8", errors="replace"))
 
 
 def write_atomically_bytes(path: str, data: bytes) -> None:
@@ -144,7 +129,8 @@ def write_atomically_bytes(path: str, data: bytes) -> None:
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".gallerylint-", dir=directory)
     except OSError as exc:
-        raise InputError(path, f"cannot write the output: {exc.strerror or exc}") from None
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
+                         hint="check the --output path") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
