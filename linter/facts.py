@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from .config import Settings
-from .model import UNKNOWN, Deployment, Gallery, ImageDefinition, ImageVersion, Inventory
+from .model import UNKNOWN, Deployment, Gallery, ImageDefinition, ImageVersion, Inventory, Source
 from .names import parse_gallery_path
 
 INT32_MAX = 2147483647
@@ -163,6 +163,12 @@ class DeploymentFacts:
 
 
 @dataclass(slots=True)
+class RegionCount:
+    count: int
+    first: Source  # the first resource counted, where a subscription finding is located
+
+
+@dataclass(slots=True)
 class Facts:
     now: datetime
     settings: Settings
@@ -172,14 +178,10 @@ class Facts:
     definitions: list[DefinitionFacts]
     versions: list[VersionFacts]
     deployments: list[DeploymentFacts]  # gallery-image deployments only
-    # (subscription, region) -> count
-    galleries_per_region: dict[tuple[str, str], int]
-    definitions_per_region: dict[tuple[str, str], int]
-    versions_per_region: dict[tuple[str, str], int]
-
-    @property
-    def now_ts(self) -> float:
-        return self.now.timestamp()
+    # (subscription, region) -> how many, and where the first one is (for locations)
+    galleries_per_region: dict[tuple[str, str], "RegionCount"]
+    definitions_per_region: dict[tuple[str, str], "RegionCount"]
+    versions_per_region: dict[tuple[str, str], "RegionCount"]
 
 
 def _region_facts(v: ImageVersion) -> dict[str, RegionFacts] | Any:
@@ -283,12 +285,16 @@ def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
     deployments = _resolve_deployments(inventory, settings, gallery_by_id, gallery_by_unique,
                                        gallery_by_public, definition_by_id, gallery_production)
 
-    def count(items: Iterable[Any]) -> dict[tuple[str, str], int]:
-        out: dict[tuple[str, str], int] = {}
+    def count(items: Iterable[Any]) -> dict[tuple[str, str], RegionCount]:
+        out: dict[tuple[str, str], RegionCount] = {}
         for item in items:
             if isinstance(item.location, str) and item.subscription_id:
                 key = (item.subscription_id, item.location)
-                out[key] = out.get(key, 0) + 1
+                found = out.get(key)
+                if found is None:
+                    out[key] = RegionCount(1, item.source)
+                else:
+                    found.count += 1
         return out
 
     return Facts(

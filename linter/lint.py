@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from . import facts as facts_module
 from .config import Settings
@@ -187,7 +187,3 @@ def _run(paths: Sequence[str], settings: Settings, now: datetime, *,
     from .waivers import apply_waivers
     findings = apply_waivers(findings, settings, now)
     return LintResult(sort_findings(findings), inventory, list(rules), timings, now)
-
-
-def with_settings(settings: Settings, **changes: Any) -> Settings:
-    return replace(settings, **changes)

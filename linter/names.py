@@ -26,11 +26,6 @@ def region(name: Any) -> Any:
     return found
 
 
-def lower(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.lower()
-    return value
-
 
 def parse_time(value: Any) -> Any:
     """An ISO 8601 date or date-time as an aware UTC datetime; None when absent.
@@ -86,22 +81,6 @@ _GALLERY_PATH = re.compile(
 
 def parse_gallery_path(arm_id: str) -> re.Match[str] | None:
     return _GALLERY_PATH.match(arm_id)
-
-
-def resource_type_of(arm_id: str) -> str | None:
-    """The ARM type an ID names, lowercased: e.g. 'microsoft.compute/galleries/images'."""
-    parts = [p for p in arm_id.split("/") if p]
-    lowered = [p.lower() for p in parts]
-    try:
-        i = len(lowered) - 1 - lowered[::-1].index("providers")
-    except ValueError:
-        return None
-    rest = parts[i + 1:]
-    if len(rest) < 3:
-        return None
-    namespace = rest[0]
-    types = rest[1::2]
-    return (namespace + "/" + "/".join(types)).lower()
 
 
 def gallery_id_of(arm_id: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import estate, version, vm
+from builders import estate, version
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-21T00:00:00Z"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import NOW, definition, estate, gallery, lint_resources, version, vm
+from builders import definition, estate, gallery, version, vm
 from linter.engines.isolation import run_isolated
 from linter.errors import EngineError, InputError
 from linter.report.common import artifact_uri
@@ -154,6 +154,7 @@ def test_markdown_escapes_hostile_names(tmp_path):
     (findings_dir / "inv.json").write_text(json.dumps({"value": resources}))
     result = gallerylint("lint", "inv.json", "--format", "markdown", "--output", "r.md",
                          cwd=findings_dir)
+    assert result.returncode == 1, result.stderr  # ACG101 fires on the hostile name
     text = (findings_dir / "r.md").read_text()
     assert "<img" not in text and "](https://evil" not in text and "@org" not in text
 

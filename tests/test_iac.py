@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from builders import NOW
-from linter.errors import InputError
 from linter.model import UNKNOWN
 from linter.sources import load_paths
 from linter.sources.expressions import Evaluator, ExpressionError, Scope
@@ -85,7 +84,6 @@ def test_plan_unknown_values_are_quiet(tmp_path):
                                      "os_disk": [{"storage_account_type": True}]}}}]}
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
-    from builders import lint_resources  # noqa: F401  (the pipeline below is the same)
     from linter import config
     from linter.lint import run
     from linter.rules.registry import load_registry

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from builders import definition, estate, gallery, lint_resources, of_rule, version, version_id, vm
+from builders import definition, estate, gallery, lint_resources, version, version_id, vm
 from linter.errors import InputError
 from linter.facts import build
 from linter.config import Settings

@@ -6,13 +6,11 @@ import random
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from linter import config
 from linter.errors import InputError
 from linter.lint import run
-from linter.model import UNKNOWN
 from linter.rules.registry import load_registry
 from linter.sources.expressions import Evaluator, ExpressionError, Scope
 

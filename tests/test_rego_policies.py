@@ -1,7 +1,6 @@
 """The Rego policies: their own tests through the embedded engine, portability, engine guards."""
 
 import re
-from pathlib import Path
 
 import pytest
 

@@ -43,7 +43,6 @@ def _regopy() -> Any:
 def _rego_error_text(exc: Exception) -> str:
     text = str(exc)
     msgs = re.findall(r"\(errormsg \d+:([^)]*)\)", text)
-    locs = re.findall(r"\(error \d+:([^|]*)\|(\d+)\|", text)
     if msgs:
         return "; ".join(dict.fromkeys(m.strip() for m in msgs))
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

@@ -42,5 +42,5 @@ RULE = RuleMeta(id="ACG201", name="gallery-count-limit", level="error",
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     limits = facts.settings.limits
-    yield from count_findings(rule, facts.inventory.galleries, limits.galleries, limits.warn_ratio,
+    yield from count_findings(rule, facts.galleries_per_region, limits.galleries, limits.warn_ratio,
                               "galleries", "limits.galleries")

@@ -42,5 +42,5 @@ RULE = RuleMeta(id="ACG202", name="definition-count-limit", level="error",
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     limits = facts.settings.limits
-    yield from count_findings(rule, facts.inventory.definitions, limits.definitions, limits.warn_ratio,
+    yield from count_findings(rule, facts.definitions_per_region, limits.definitions, limits.warn_ratio,
                               "definitions", "limits.definitions")

@@ -42,5 +42,5 @@ RULE = RuleMeta(id="ACG203", name="version-count-limit", level="error",
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     limits = facts.settings.limits
-    yield from count_findings(rule, facts.inventory.versions, limits.versions, limits.warn_ratio,
+    yield from count_findings(rule, facts.versions_per_region, limits.versions, limits.warn_ratio,
                               "versions", "limits.versions")

@@ -16,7 +16,7 @@ violation").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from ..facts import DefinitionFacts, DeploymentFacts, Facts, VersionFacts, glob_match
 from ..model import UNKNOWN, Gallery
@@ -261,7 +261,3 @@ def field_names() -> dict[str, list[str]]:
     from ..model import Inventory
     facts = build(Inventory(), Settings(), datetime.now(timezone.utc))
     return {name: sorted(c.fields(facts)) for name, c in COLLECTIONS.items()}
-
-
-def subjects_iter(projection: Projection, k: int) -> Iterator[Any]:
-    yield from projection.groups[k]

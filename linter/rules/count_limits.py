@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator, Mapping
 
 from ..findings import Finding
-from ..model import Source
+from ..facts import RegionCount
 from .base import make_finding
 from .limits import limit_level
 
 
-def count_findings(rule: Any, resources: Iterable[Any], limit: int, warn_ratio: float,
-                   what: str, key: str) -> Iterator[Finding]:
-    counts: dict[tuple[str, str], int] = {}
-    first_source: dict[tuple[str, str], Source] = {}
-    for r in resources:
-        if not isinstance(r.location, str) or not r.subscription_id:
-            continue
-        k = (r.subscription_id, r.location)
-        counts[k] = counts.get(k, 0) + 1
-        first_source.setdefault(k, r.source)
-    for (subscription, region), count in sorted(counts.items()):
+def count_findings(rule: Any, counts: Mapping[tuple[str, str], RegionCount], limit: int,
+                   warn_ratio: float, what: str, key: str) -> Iterator[Finding]:
+    """Findings for the (subscription, region) counts computed in facts."""
+    for (subscription, region), counted in sorted(counts.items()):
+        count = counted.count
         level = limit_level(count, limit, warn_ratio)
         if level is None:
             continue
@@ -30,5 +24,5 @@ def count_findings(rule: Any, resources: Iterable[Any], limit: int, warn_ratio: 
             f"{count} {what} in subscription {subscription}, region {region}: {state} the "
             f"limit of {limit} ({key})",
             region=region, level=level, resource_id=f"/subscriptions/{subscription}",
-            source=first_source[(subscription, region)],
+            source=counted.first,
             properties={"count": count, "limit": limit, "warnRatio": warn_ratio})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator
+from typing import Iterator
 
 from ..facts import Facts, RegionFacts, Usage, VersionFacts
 from ..model import UNKNOWN

@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import InputError
 from ..model import UNKNOWN, Inventory, Source
 from . import azure
-from .expressions import Evaluator, ExpressionError, Scope, is_expression
+from .expressions import Evaluator, ExpressionError, Scope
 
 DEFAULT_SCOPE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/template"
 MAX_COPIES = 1000
