@@ -33,6 +33,10 @@ class InputError(GalleryLintError):
         return text
 
 
+class ParseError(InputError):
+    """The file does not parse (JSON or YAML syntax, encoding)."""
+
+
 class EngineError(GalleryLintError):
     exit_code = 3
 

@@ -109,6 +109,13 @@ class ImageDefinition:
     api_version: str | None
     properties: Mapping[str, Any]
     source: Source
+    # v2: every features[] entry as (name lowercased, value, startsAtVersion or None);
+    # UNKNOWN when the list cannot be read.
+    feature_entries: Any = ()
+    os_type: Any = None
+    architecture: Any = None
+    purchase_plan: Any = None  # {"name", "publisher", "product"} lowercased | None | UNKNOWN
+    provisioning_state: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +126,7 @@ class TargetRegion:
     exclude_from_latest: Any  # bool | None | UNKNOWN
     additional_replicas: Any  # int (sum of additionalReplicaSets) | UNKNOWN
     index: int  # position in targetRegions, for property locations
+    encryption: Any = None  # the region's `encryption` object as given, None when absent
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +155,20 @@ class ImageVersion:
     api_version: str | None
     properties: Mapping[str, Any]
     source: Source
+    # v2
+    image_state: Any = None  # lowercased imageState | None
+    consumption_end: Any = None  # datetime | None | UNKNOWN
+    allow_deletion_of_replicated_locations: Any = None  # bool | None | UNKNOWN
+    block_deletion_before_end_of_life: Any = None  # bool | None | UNKNOWN
+    provisioning_state: Any = None
+    edge_zones: Any = ()  # targetExtendedLocations[].extendedLocation.name, lowercased
+    extended_encryptions: tuple[Any, ...] = ()  # targetExtendedLocations[].encryption
+    data_disk_luns: Any = None  # storageProfile.dataDiskImages[].lun, None when absent
+    validations: tuple[Any, ...] = ()  # executedValidations[] as (type, status) lowercased
+    # Application versions share this model (kind "app"): their source links.
+    media_link: Any = None
+    default_configuration_link: Any = None
+    kind: str = "image"  # "image" | "app"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +191,64 @@ class Deployment:
     capacity: Any  # sku.capacity for scale sets; 1 for a VM
     scale_set_id: str | None  # a VM of a Flexible scale set
     source: Source
+    # v2
+    vm_size: Any = None
+    disk_controller_type: Any = None  # lowercased | None
+    os_type: Any = None  # storageProfile.osDisk.osType (or the Terraform resource), lowercased
+    ephemeral_os_disk: Any = False
+    os_profile: Any = None  # True | False | UNKNOWN; None when the input cannot tell
+    plan: Any = None  # {"name", "publisher", "product"} lowercased | None | UNKNOWN
+    extended_location: Any = None  # (type, name) lowercased | None
+    applications: Any = ()  # tuple[AppReference, ...] | UNKNOWN
+    api_version: str | None = None
+    # A plan's update of a scale set: the image reference before the change.
+    previous_image_id: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppReference:
+    """One `applicationProfile.galleryApplications[]` entry."""
+
+    package_reference_id: Any
+    order: Any
+    treat_failure_as_deployment_failure: Any
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """A VM application (`Microsoft.Compute/galleries/applications`)."""
+
+    id: str
+    gallery_id: str
+    name: str
+    subscription_id: str
+    location: Any
+    supported_os_type: Any  # lowercased
+    end_of_life: Any
+    properties: Mapping[str, Any]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class SoftDeletedEntry:
+    """An entry of a gallery's soft-deleted listing (recycle bin)."""
+
+    id: str
+    resource_arm_id: str
+    name: str
+    consumption_end: Any
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class SizeSku:
+    """A `virtualMachines` item of the Resource SKUs list."""
+
+    name: str  # lowercased
+    locations: tuple[str, ...]  # normalised
+    capabilities: Mapping[str, str]  # name lowercased -> value
+    source: Source
 
 
 @dataclass(slots=True)
@@ -177,10 +257,16 @@ class Inventory:
     definitions: list[ImageDefinition] = field(default_factory=list)
     versions: list[ImageVersion] = field(default_factory=list)
     deployments: list[Deployment] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    app_versions: list[ImageVersion] = field(default_factory=list)
+    soft_deleted: list[SoftDeletedEntry] = field(default_factory=list)
+    skus: list[SizeSku] = field(default_factory=list)
     # Files read, by form, and files skipped while walking (no recognised form).
     files: dict[str, str] = field(default_factory=dict)
     skipped_files: list[str] = field(default_factory=list)
     skipped_special: list[str] = field(default_factory=list)  # FIFOs, devices, broken links
+    unparsed_files: list[str] = field(default_factory=list)  # walked, not ours, do not parse
+    duplicate_ids: list[tuple[str, str, str]] = field(default_factory=list)  # (id, first, then)
     unknown_values: int = 0
 
     def extend(self, other: "Inventory") -> None:
@@ -188,13 +274,21 @@ class Inventory:
         self.definitions.extend(other.definitions)
         self.versions.extend(other.versions)
         self.deployments.extend(other.deployments)
+        self.applications.extend(other.applications)
+        self.app_versions.extend(other.app_versions)
+        self.soft_deleted.extend(other.soft_deleted)
+        self.skus.extend(other.skus)
         self.files.update(other.files)
         self.skipped_files.extend(other.skipped_files)
         self.skipped_special.extend(other.skipped_special)
+        self.unparsed_files.extend(other.unparsed_files)
+        self.duplicate_ids.extend(other.duplicate_ids)
         self.unknown_values += other.unknown_values
 
     @property
     def resource_count(self) -> int:
         return (
-            len(self.galleries) + len(self.definitions) + len(self.versions) + len(self.deployments)
+            len(self.galleries) + len(self.definitions) + len(self.versions)
+            + len(self.deployments) + len(self.applications) + len(self.app_versions)
+            + len(self.soft_deleted)
         )

@@ -42,6 +42,14 @@ def render(report: Report, colour: bool = False) -> str:
     skipped = len(report.inventory.skipped_files)
     if skipped:
         lines.append(f"skipped {skipped} file(s) of no recognised form")
+    unparsed = report.inventory.unparsed_files
+    if unparsed:
+        names = ", ".join(unparsed[:5]) + (f" and {len(unparsed) - 5} more" if len(unparsed) > 5
+                                           else "")
+        lines.append(f"skipped {len(unparsed)} file(s) that do not parse and are not Azure or "
+                     f"Terraform: {names}")
+    for rid, first, then in report.inventory.duplicate_ids[:20]:
+        lines.append(f"note: {rid} is defined in {first} and again in {then}: the later wins")
     special = len(report.inventory.skipped_special)
     if special:
         lines.append(f"skipped {special} entr(ies) that are not regular files "

@@ -17,11 +17,15 @@ from typing import Any, Mapping
 
 from ..model import (
     UNKNOWN,
+    Application,
+    AppReference,
     Deployment,
     Gallery,
     ImageDefinition,
     ImageVersion,
     Inventory,
+    SizeSku,
+    SoftDeletedEntry,
     Source,
     TargetRegion,
 )
@@ -32,7 +36,10 @@ DEFINITION = "microsoft.compute/galleries/images"
 VERSION = "microsoft.compute/galleries/images/versions"
 VM = "microsoft.compute/virtualmachines"
 VMSS = "microsoft.compute/virtualmachinescalesets"
-KINDS = (GALLERY, DEFINITION, VERSION, VM, VMSS)
+APPLICATION = "microsoft.compute/galleries/applications"
+APP_VERSION = "microsoft.compute/galleries/applications/versions"
+SOFT_DELETED = "microsoft.compute/galleries/softdeletedartifacttypes/artifacts/versions"
+KINDS = (GALLERY, DEFINITION, VERSION, VM, VMSS, APPLICATION, APP_VERSION, SOFT_DELETED)
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -43,6 +50,53 @@ def _obj(value: Any) -> Mapping[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def ci(obj: Any, key: str) -> Any:
+    """obj[key] with ARM's case-insensitive property names (`Properties`, `SharingProfile`)."""
+    if not isinstance(obj, dict):
+        return None
+    value = obj.get(key)
+    if value is not None:
+        return value
+    low = key.lower()
+    for k, v in obj.items():
+        if isinstance(k, str) and k.lower() == low:
+            return v
+    return None
+
+
+def ci_path(obj: Any, *keys: str) -> Any:
+    for key in keys:
+        obj = ci(obj, key)
+        if obj is None:
+            return None
+    return obj
+
+
+def _low_str(value: Any) -> Any:
+    v = _str(value)
+    return v.lower() if isinstance(v, str) else v
+
+
+def _plan_of(value: Any) -> Any:
+    """A purchase plan {name, publisher, product}, lowercased; None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return UNKNOWN
+    out = {}
+    for key in ("name", "publisher", "product"):
+        v = ci(value, key)
+        if v is None or v == "":
+            out[key] = None
+        elif isinstance(v, str):
+            out[key] = v.lower()
+        else:
+            return UNKNOWN
+    if not any(out.values()):
+        return None
+    return out
 
 
 def _str(value: Any) -> Any:
@@ -188,6 +242,23 @@ def _features(value: Any) -> Any:
     return out
 
 
+def _feature_entries(value: Any) -> Any:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        return UNKNOWN
+    out = []
+    for f in value:
+        if f is UNKNOWN:
+            return UNKNOWN
+        name = ci(f, "name")
+        if name is UNKNOWN:
+            return UNKNOWN
+        if isinstance(name, str):
+            out.append((name.lower(), ci(f, "value"), ci(f, "startsAtVersion")))
+    return tuple(out)
+
+
 def _disk_types(value: Any) -> Any:
     if value is None:
         return ()
@@ -228,6 +299,11 @@ def definition(res: Mapping[str, Any], source: Source) -> ImageDefinition:
         api_version=_str(res.get("apiVersion")) if isinstance(res.get("apiVersion"), str) else None,
         properties=props,
         source=source,
+        feature_entries=_feature_entries(features),
+        os_type=_low_str(_first(ci(props, "osType"), res.get("osType"))),
+        architecture=_low_str(_first(ci(props, "architecture"), res.get("architecture"))),
+        purchase_plan=_plan_of(ci(props, "purchasePlan")),
+        provisioning_state=_low_str(ci(props, "provisioningState")),
     )
 
 
@@ -259,6 +335,7 @@ def _target_regions(value: Any) -> Any:
             exclude_from_latest=exclude,
             additional_replicas=additional,
             index=i,
+            encryption=ci(tr, "encryption"),
         ))
     return tuple(regions)
 
@@ -314,7 +391,159 @@ def version(res: Mapping[str, Any], source: Source) -> ImageVersion:
         api_version=res.get("apiVersion") if isinstance(res.get("apiVersion"), str) else None,
         properties=props,
         source=source,
+        **_version_v2(res, props, pp, safety, storage),
     )
+
+
+def _version_v2(res: Mapping[str, Any], props: Mapping[str, Any], pp: Mapping[str, Any],
+                safety: Mapping[str, Any], storage: Mapping[str, Any]) -> dict[str, Any]:
+    edge_zones: list[Any] = []
+    extended_encryptions: list[Any] = []
+    for t in _list(ci(pp, "targetExtendedLocations")):
+        name = ci_path(t, "extendedLocation", "name")
+        if name is UNKNOWN:
+            edge_zones.append(UNKNOWN)
+        elif isinstance(name, str):
+            edge_zones.append(name.lower())
+        extended_encryptions.append(ci(t, "encryption"))
+    luns: Any = None
+    data_images = ci(storage, "dataDiskImages")
+    if isinstance(data_images, list):
+        luns = tuple(_int(ci(d, "lun")) for d in data_images)
+    validations = []
+    for v in _list(ci_path(props, "validationsProfile", "executedValidations")):
+        validations.append((_low_str(ci(v, "type")), _low_str(ci(v, "status"))))
+    source = ci(pp, "source")
+    return {
+        "image_state": _low_str(_first(ci(props, "imageState"), res.get("imageState"))),
+        "consumption_end": parse_time(_when(ci(props, "consumptionEndTime"))),
+        "allow_deletion_of_replicated_locations": _bool(
+            ci(safety, "allowDeletionOfReplicatedLocations")),
+        "block_deletion_before_end_of_life": _bool(ci(safety, "blockDeletionBeforeEndOfLife")),
+        "provisioning_state": _low_str(ci(props, "provisioningState")),
+        "edge_zones": tuple(edge_zones),
+        "extended_encryptions": tuple(extended_encryptions),
+        "data_disk_luns": luns,
+        "validations": tuple(validations),
+        "media_link": ci(source, "mediaLink") if isinstance(source, dict) else None,
+        "default_configuration_link": ci(source, "defaultConfigurationLink")
+        if isinstance(source, dict) else None,
+    }
+
+
+def application(res: Mapping[str, Any], source: Source) -> Application:
+    rid = res["id"]
+    props = _obj(ci(res, "properties"))
+    return Application(
+        id=rid,
+        gallery_id=rid[:rid.lower().rfind("/applications/")],
+        name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+        subscription_id=subscription_of(rid),
+        location=region(_str(res.get("location"))),
+        supported_os_type=_low_str(ci(props, "supportedOSType")),
+        end_of_life=parse_time(_when(ci(props, "endOfLifeDate"))),
+        properties=props,
+        source=source,
+    )
+
+
+def app_version(res: Mapping[str, Any], source: Source) -> ImageVersion:
+    rid = res["id"]
+    # An application version is read like an image version; its "definition" is the
+    # application.
+    v = version(res, source)
+    from dataclasses import replace
+    return replace(v, definition_id=rid[:rid.lower().rfind("/versions/")], kind="app")
+
+
+def soft_deleted(res: Mapping[str, Any], source: Source) -> SoftDeletedEntry | None:
+    props = _obj(ci(res, "properties"))
+    target = ci(props, "resourceArmId")
+    if not isinstance(target, str):
+        return None
+    return SoftDeletedEntry(
+        id=res["id"], resource_arm_id=target,
+        name=_str(res.get("name")) or target.rsplit("/", 1)[-1],
+        consumption_end=parse_time(_when(ci(props, "consumptionEndTime"))),
+        source=source)
+
+
+def size_sku(item: Mapping[str, Any], source: Source) -> SizeSku | None:
+    """A Resource SKUs item of resourceType virtualMachines, else None."""
+    if not isinstance(item, dict):
+        return None
+    rtype, name = item.get("resourceType"), item.get("name")
+    if not isinstance(rtype, str) or rtype.lower() != "virtualmachines" or \
+            not isinstance(name, str):
+        return None
+    caps = {}
+    for c in _list(item.get("capabilities")):
+        cn, cv = ci(c, "name"), ci(c, "value")
+        if isinstance(cn, str) and isinstance(cv, str):
+            caps[cn.lower()] = cv
+    locations = tuple(region(x) for x in _list(item.get("locations")) if isinstance(x, str))
+    return SizeSku(name=name.lower(), locations=locations, capabilities=caps, source=source)
+
+
+def _applications(profile: Any) -> Any:
+    if profile is UNKNOWN:
+        return UNKNOWN
+    apps = ci(profile, "galleryApplications")
+    if apps is None:
+        return ()
+    if not isinstance(apps, list):
+        return UNKNOWN
+    out = []
+    for i, a in enumerate(apps):
+        if not isinstance(a, dict):
+            out.append(AppReference(UNKNOWN, UNKNOWN, UNKNOWN, i))
+            continue
+        ref = ci(a, "packageReferenceId")
+        out.append(AppReference(
+            package_reference_id=ref if isinstance(ref, str) else (
+                None if ref is None else UNKNOWN),
+            order=ci(a, "order"),
+            treat_failure_as_deployment_failure=_bool(ci(a, "treatFailureAsDeploymentFailure")),
+            index=i))
+    return tuple(out)
+
+
+def _extended_location(value: Any) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return UNKNOWN
+    t, n = _low_str(ci(value, "type")), _low_str(ci(value, "name"))
+    if t is UNKNOWN or n is UNKNOWN:
+        return UNKNOWN
+    return (t, n)
+
+
+def _deployment_v2(res: Mapping[str, Any], props: Mapping[str, Any], profile: Mapping[str, Any],
+                   storage: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    os_disk = _obj(ci(storage, "osDisk"))
+    if kind == VMSS:
+        sku = res.get("sku")
+        size = _str(ci(sku, "name")) if isinstance(sku, dict) else None
+    else:
+        size = _str(ci_path(props, "hardwareProfile", "vmSize"))
+    os_profile_value = ci(profile, "osProfile")
+    if os_profile_value is UNKNOWN:
+        os_profile: Any = UNKNOWN
+    else:
+        os_profile = isinstance(os_profile_value, dict) and bool(os_profile_value)
+    diff = ci(os_disk, "diffDiskSettings")
+    return {
+        "vm_size": size,
+        "disk_controller_type": _low_str(ci(storage, "diskControllerType")),
+        "os_type": _low_str(ci(os_disk, "osType")),
+        "ephemeral_os_disk": UNKNOWN if diff is UNKNOWN else bool(diff),
+        "os_profile": os_profile,
+        "plan": _plan_of(res.get("plan")),
+        "extended_location": _extended_location(res.get("extendedLocation")),
+        "applications": _applications(ci(profile, "applicationProfile")),
+        "api_version": res.get("apiVersion") if isinstance(res.get("apiVersion"), str) else None,
+    }
 
 
 def _lower(value: Any) -> Any:
@@ -379,6 +608,7 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
         capacity=capacity,
         scale_set_id=scale_set_id,
         source=source,
+        vm_size=_text(get("vmSize")),
     )
 
 
@@ -389,12 +619,14 @@ def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
         return _projected_deployment(res, source, kind, rid)
     if kind == VMSS:
         vm_profile = _obj(props.get("virtualMachineProfile"))
+        profile = vm_profile
         storage = _obj(vm_profile.get("storageProfile"))
         security = vm_profile.get("securityProfile")
         sku = res.get("sku")
         capacity = _int(sku.get("capacity")) if isinstance(sku, dict) else _int(res.get("capacity"))
         scale_set_id = None
     else:
+        profile = props
         storage = _obj(props.get("storageProfile"))
         security = props.get("securityProfile")
         capacity = 1
@@ -436,6 +668,7 @@ def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
         capacity=capacity,
         scale_set_id=scale_set_id,
         source=source,
+        **_deployment_v2(res, props, profile, storage, kind),
     )
 
 
@@ -451,6 +684,15 @@ def add_resource(inventory: Inventory, res: Mapping[str, Any], source: Source,
         inventory.definitions.append(definition(res, source))
     elif kind == VERSION:
         inventory.versions.append(version(res, source))
+    elif kind == APPLICATION:
+        inventory.applications.append(application(res, source))
+    elif kind == APP_VERSION:
+        inventory.app_versions.append(app_version(res, source))
+    elif kind == SOFT_DELETED:
+        entry = soft_deleted(res, source)
+        if entry is None:
+            return False
+        inventory.soft_deleted.append(entry)
     else:
         inventory.deployments.append(deployment(res, source, kind))
     return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
@@ -18,13 +19,15 @@ from typing import Any, Iterable, Iterator, Sequence
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from ..errors import InputError
+from ..errors import InputError, ParseError
 from ..model import Inventory, Source
 from . import azure
+from .parsed import LineIndex, ParsedFile, decode, strip_comments
 
 SNAPSHOT_KIND = "gallerylint.snapshot"
 SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
-                   "virtualMachineScaleSets")
+                   "virtualMachineScaleSets", "applications", "applicationVersions",
+                   "softDeletedVersions")
 WALKED_SUFFIXES = (".json", ".yaml", ".yml")
 CONFIG_NAMES = (".gallerylint.yaml", ".gallerylint.yml")
 
@@ -36,14 +39,6 @@ class Limits:
     max_file_bytes: int = 1 << 30  # 1 GiB
     max_yaml_alias_nodes: int = 10_000  # what aliases may expand to (billion laughs)
     max_depth: int = 64  # nesting of objects and arrays in templates, plans and YAML
-
-
-@dataclass(slots=True)
-class ParsedFile:
-    path: str
-    text: str
-    document: Any
-    is_yaml: bool
 
 
 def is_parameters_file(path: str) -> bool:
@@ -106,7 +101,7 @@ def read_text(path: str, limits: Limits) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+        raise ParseError(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
                          f"{exc.start})", line=line, hint="save the file as UTF-8") from None
 
 
@@ -122,12 +117,25 @@ def parse(path: str, limits: Limits) -> ParsedFile:
     is_yaml = path.lower().endswith((".yaml", ".yml")) and not stripped.startswith(("{", "["))
     if not is_yaml:
         try:
-            return ParsedFile(path, text, json.loads(text), False)
+            document, offsets = decode(text)
+            return ParsedFile(path, text, document, False, offsets)
         except json.JSONDecodeError as exc:
-            raise InputError(path, f"invalid JSON: {exc.msg} (column {exc.colno})",
-                             line=exc.lineno, hint="fix the JSON syntax") from None
+            error = exc
         except RecursionError:
             raise InputError(path, "JSON nested too deeply", hint="flatten the document") from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise InputError(path, f"invalid JSON: {exc}", hint="fix the value") from None
+        # Templates and parameters files may carry // and /* */ comments (Azure accepts them).
+        uncommented = strip_comments(text)
+        if uncommented is not None:
+            try:
+                document, offsets = decode(uncommented)
+                if recognise(document) in ("template", "parameters"):
+                    return ParsedFile(path, uncommented, document, False, offsets, True)
+            except (ValueError, RecursionError):
+                pass
+        raise ParseError(path, f"invalid JSON: {error.msg} (column {error.colno})",
+                         line=error.lineno, hint="fix the JSON syntax") from None
     _check_aliases(path, text, limits.max_yaml_alias_nodes)
     try:
         document = _yaml().load(text)
@@ -135,10 +143,10 @@ def parse(path: str, limits: Limits) -> ParsedFile:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise InputError(path, f"invalid YAML: {problem}", line=line,
+        raise ParseError(path, f"invalid YAML: {problem}", line=line,
                          hint="fix the YAML syntax (duplicate keys are not allowed)") from None
     except YAMLError as exc:
-        raise InputError(path, f"invalid YAML: {exc}", hint="fix the YAML syntax") from None
+        raise ParseError(path, f"invalid YAML: {exc}", hint="fix the YAML syntax") from None
     except RecursionError:
         raise InputError(path, "YAML nested too deeply", hint="flatten the document") from None
     return ParsedFile(path, text, document, True)
@@ -214,100 +222,107 @@ def recognise(document: Any) -> str | None:
             return "plan"
         for key in ("data", "value"):
             rows = document.get(key)
+            if isinstance(rows, list) and rows and _all_skus(rows):
+                return "skus"
             if isinstance(rows, list) and _all_resources(rows):
                 return "azure"
+        if azure.looks_like_resource(document) and azure.resource_kind(document) is not None:
+            return "resource"  # one body, as `az sig show` or `az rest` print it
         return None
+    if isinstance(document, list) and document and _all_skus(document):
+        return "skus"
     if isinstance(document, list) and _all_resources(document):
         return "azure"
     return None
+
+
+def _all_skus(rows: list[Any]) -> bool:
+    """The Resource SKUs list: every item has resourceType, name and capabilities."""
+    return all(isinstance(r, dict) and "resourceType" in r and "name" in r
+               and "capabilities" in r for r in rows)
 
 
 def _all_resources(rows: list[Any]) -> bool:
     return all(azure.looks_like_resource(r) for r in rows)
 
 
-def _resource_rows(document: Any, form: str) -> Iterable[Any]:
+def _with_offsets(rows: list[Any], offsets: list[int] | None) -> Iterable[tuple[Any, int | None]]:
+    if offsets is not None and len(offsets) == len(rows):
+        return zip(rows, offsets)
+    return ((row, None) for row in rows)
+
+
+def _resource_rows(parsed: ParsedFile, form: str) -> Iterable[tuple[Any, int | None]]:
+    """(row, offset of the row in the text or None) of a resources document."""
+    document, offsets = parsed.document, parsed.row_offsets
     if form == "snapshot":
         for key, value in document.items():
             if key in SNAPSHOT_ARRAYS and isinstance(value, list):
-                yield from value
+                yield from _with_offsets(value, offsets.get(key))
+    elif form == "resource":
+        yield document, (len(parsed.text) - len(parsed.text.lstrip()) if not parsed.is_yaml
+                         else None)
     elif isinstance(document, list):
-        yield from document
+        yield from _with_offsets(document, offsets.get(""))
     else:
-        yield from (document.get("data") if isinstance(document.get("data"), list)
-                    else document.get("value"))
+        key = "data" if isinstance(document.get("data"), list) else "value"
+        yield from _with_offsets(document[key], offsets.get(key))
 
 
-class _LineFinder:
-    """Lines of resources in a JSON text, found in one forward pass.
+_ID_FIRST = re.compile(r'\{\s*"id"\s*:\s*')
 
-    json.loads keeps no positions, so each resource is found by its `id`
-    string, in document order; the line is that of the object's opening
-    brace when `id` is its first key, else that of the `id`."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.cursor = 0
-        self.line = 1
-        self.line_pos = 0
-
-    def _line_at(self, pos: int) -> int:
-        if pos >= self.line_pos:
-            self.line += self.text.count("\n", self.line_pos, pos)
-            self.line_pos = pos
-            return self.line
-        return self.line - self.text.count("\n", pos, self.line_pos)
-
-    def find(self, rid: str) -> tuple[int, int]:
-        text = self.text
-        pos = text.find('"' + rid + '"', self.cursor)
-        if pos < 0:
-            encoded = json.dumps(rid)
-            pos = text.find(encoded, self.cursor)
-            if pos < 0:
-                return self.line, 1
-            length = len(encoded)
-        else:
-            length = len(rid) + 2
-        start = pos
-        # Back over `"id" :` to the brace that opens the resource.
-        k = pos - 1
-        while k >= 0 and text[k] in " \t\r\n":
+def _row_position(text: str, offset: int, rid: str, index: LineIndex) -> tuple[int, int]:
+    """The line of a row: its opening brace when `id` is its first key, else its own `id`
+    key (searched from the row's own start, so an ID named earlier, e.g. another
+    version's `storageProfile.source.id`, never places it)."""
+    m = _ID_FIRST.match(text, offset)
+    if m is not None and (text.startswith('"' + rid + '"', m.end())
+                          or text.startswith(json.dumps(rid), m.end())):
+        return index.at(offset)
+    pos = text.find('"' + rid + '"', offset)
+    if pos < 0:
+        pos = text.find(json.dumps(rid), offset)
+    if pos < 0:
+        return index.at(offset)
+    k = pos - 1
+    while k > offset and text[k] in " \t\r\n":
+        k -= 1
+    if text[k] == ":":
+        k -= 1
+        while k > offset and text[k] in " \t\r\n":
             k -= 1
-        if k >= 0 and text[k] == ":":
-            k -= 1
-            while k >= 0 and text[k] in " \t\r\n":
-                k -= 1
-            if k >= 3 and text[k] == '"' and text[k - 3:k + 1].lower() == '"id"':
-                k -= 4
-                while k >= 0 and text[k] in " \t\r\n":
-                    k -= 1
-                if k >= 0 and text[k] == "{":
-                    start = k
-        self.cursor = pos + length
-        line = self._line_at(start)
-        column = start - (text.rfind("\n", 0, start) + 1) + 1
-        return line, column
+        if text[k - 3:k + 1].lower() == '"id"':
+            return index.at(k - 3)
+    return index.at(pos)
 
 
 def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
     """Add the resources of a snapshot or raw-resources document to the inventory."""
     src_form = "snapshot" if form == "snapshot" else ("yaml" if parsed.is_yaml else "azure")
+    if form == "skus":
+        load_skus(parsed, inventory)
+        return
     if form == "snapshot":
         from .snapshot import check_snapshot
         check_snapshot(parsed)
-    finder = None if parsed.is_yaml else _LineFinder(parsed.text)
+        skus = parsed.document.get("resourceSkus")
+        if isinstance(skus, list):
+            load_skus(parsed, inventory, skus)
+    index = None if parsed.is_yaml else LineIndex(parsed.text)
+    text = parsed.text
     path = parsed.path
     add = azure.add_resource
     kind_of = azure.resource_kind
-    for row in _resource_rows(parsed.document, form):
+    for row, offset in _resource_rows(parsed, form):
         if not isinstance(row, dict) or not isinstance(row.get("id"), str):
             continue
         kind = kind_of(row)
         if kind is None:
             continue
-        if finder is not None:
-            line, column = finder.find(row["id"])
+        if index is not None:
+            line, column = (_row_position(text, offset, row["id"], index)
+                            if offset is not None else (1, 1))
         else:
             lc = getattr(row, "lc", None)
             line, column = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
@@ -322,7 +337,13 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         if named is None:
             inventory.skipped_special.append(path)
             continue
-        parsed = parse(path, limits)
+        try:
+            parsed = parse(path, limits)
+        except ParseError:
+            if named or _recognisably_ours(path, limits):
+                raise
+            inventory.unparsed_files.append(path)
+            continue
         form = recognise(parsed.document)
         if form == "parameters":
             continue  # read with its template, never on its own
@@ -348,9 +369,28 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
     return inventory
 
 
+_OURS = re.compile(r"microsoft\.compute/|resource_changes|deploymenttemplate\.json#|"
+                   r"deploymentparameters\.json#|gallerylint\.snapshot", re.IGNORECASE)
+
+
+def _recognisably_ours(path: str, limits: Limits) -> bool:
+    """A file met while walking that does not parse is an error only when it is
+    recognisably Azure or Terraform: its text names a `Microsoft.Compute` type, a
+    plan's `resource_changes`, a deployment template or parameters `$schema`, or a
+    gallerylint snapshot. Anything else (a Helm template, a tsconfig.json with
+    comments) is skipped and named."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(min(limits.max_file_bytes, 64 << 20))
+    except OSError:
+        return True
+    return _OURS.search(head.decode("utf-8", "replace")) is not None
+
+
 def _deduplicate(inventory: Inventory) -> None:
     """The same ARM ID given twice (a snapshot and a template, say): the later wins."""
-    for attr in ("galleries", "definitions", "versions", "deployments"):
+    for attr in ("galleries", "definitions", "versions", "deployments", "applications",
+                 "app_versions"):
         items = getattr(inventory, attr)
         seen: dict[str, int] = {}
         duplicate = False
@@ -358,6 +398,9 @@ def _deduplicate(inventory: Inventory) -> None:
             key = item.id.lower()
             if key in seen:
                 duplicate = True
+                first = items[seen[key]].source.path
+                if first != item.source.path:
+                    inventory.duplicate_ids.append((item.id, first, item.source.path))
             seen[key] = i
         if duplicate:
             keep = set(seen.values())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Inventory
-from .files import ParsedFile
+from .parsed import ParsedFile
 from .plan import load_plan
 from .template import DEFAULT_SCOPE, load_template
 

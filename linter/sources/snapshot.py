@@ -16,7 +16,8 @@ import jsonschema
 
 from ..errors import InputError
 from ..resources import schema_path
-from .files import SNAPSHOT_ARRAYS, ParsedFile
+from .files import SNAPSHOT_ARRAYS
+from .parsed import ParsedFile
 
 
 @lru_cache(maxsize=1)
