@@ -37,6 +37,8 @@ class Limits:
     shallow_replication_tb: float = 32
     data_disk_tb: float = 1
     warn_ratio: float = 0.8
+    apps_per_vm: int = 25
+    app_versions: int = 300
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,15 @@ class Lifecycle:
     eol_warning_days: float = 30
     max_image_age_days: float = 90
     outdated_grace_days: float = 30
+    require_block_deletion: bool = False
 
 
 @dataclass(frozen=True)
 class Storage:
     zone_redundant_regions: tuple[str, ...] = ()
     shallow_max_instances: int = 20
+    regions_without_zones: tuple[str, ...] = ()
+    hdd_os_retirement: str = "2028-09-08T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class Sharing:
     allowed_community_galleries: tuple[str, ...] = ()
     allowed_subscriptions: tuple[str, ...] = ()
     allowed_tenants: tuple[str, ...] = ()
+    # None: ACG506 is off; a list (even empty) turns it on.
+    allowed_community_images: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,18 @@ class Replication:
     vms_per_replica: int = 20
     instances_per_replica: int = 600
     production_min_replicas: int = 3
+
+
+@dataclass(frozen=True)
+class Retention:
+    max_versions_per_definition: int = 50
+    keep_newest: int = 3
+    unused_days: float = 180
+
+
+@dataclass(frozen=True)
+class Encryption:
+    require_cmk: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +145,8 @@ class Settings:
     storage: Storage = field(default_factory=Storage)
     sharing: Sharing = field(default_factory=Sharing)
     replication: Replication = field(default_factory=Replication)
+    retention: Retention = field(default_factory=Retention)
+    encryption: Encryption = field(default_factory=Encryption)
     environments: Environments = field(default_factory=Environments)
     naming: Naming = field(default_factory=Naming)
     reporting: Reporting = field(default_factory=Reporting)
@@ -141,7 +162,8 @@ class Settings:
 
 _SECTIONS = {
     "limits": Limits, "lifecycle": Lifecycle, "storage": Storage, "sharing": Sharing,
-    "replication": Replication, "environments": Environments, "naming": Naming,
+    "replication": Replication, "retention": Retention, "encryption": Encryption,
+    "environments": Environments, "naming": Naming,
     "reporting": Reporting, "paths": Paths, "input": InputLimits, "engine": EngineSettings,
 }
 

@@ -16,8 +16,19 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from .config import Settings
-from .model import UNKNOWN, Deployment, Gallery, ImageDefinition, ImageVersion, Inventory, Source
-from .names import parse_gallery_path
+from .model import (
+    UNKNOWN,
+    Application,
+    AppReference,
+    Deployment,
+    Gallery,
+    ImageDefinition,
+    ImageVersion,
+    Inventory,
+    SoftDeletedEntry,
+    Source,
+)
+from .names import definition_id_of, parse_gallery_path
 
 INT32_MAX = 2147483647
 _VERSION_PART = re.compile(r"[0-9]+")
@@ -96,6 +107,8 @@ class VersionFacts:
     usage: dict[str, Usage] = field(default_factory=dict)
     used: bool = False  # used by any deployment, Flexible members included
     production: bool = False
+    soft_deleted: bool = False  # v2: imageState SoftDeleted, or in the soft-deleted listing
+    consumption_end: Any = None  # v2: datetime | None (unknown)
 
     @property
     def total_replicas(self) -> Any:
@@ -120,21 +133,55 @@ class DefinitionFacts:
     latest_by_region: dict[str, VersionFacts] = field(default_factory=dict)
     latest: VersionFacts | None = None
     used: bool = False
+    # v2: soft-deleted versions known only from the gallery's listing, by name lowercased
+    soft_deleted_by_name: dict[str, SoftDeletedEntry] = field(default_factory=dict)
 
-    @property
-    def allowed_security_types(self) -> frozenset[str] | None:
-        """None when the SecurityType feature has a value outside the six known."""
+    def feature(self, name: str, number: tuple[int, int, int] | None | Any) -> Any:
+        """The value of feature `name` (lowercase) that applies to a version with this
+        number (rules.md, "features that apply to a version"): None when no entry
+        applies, UNKNOWN when it cannot be told (an entry with `startsAtVersion` while
+        the version is unknown, or S or V not a valid version)."""
+        entries = self.definition.feature_entries
+        if entries is UNKNOWN:
+            return UNKNOWN
+        best: tuple[int, int, int] | None = None
+        value: Any = None
+        for entry_name, entry_value, starts in entries:
+            if entry_name != name:
+                continue
+            if starts is None or starts == "":
+                at = (0, 0, 0)
+            else:
+                at = parse_version_name(starts)  # type: ignore[assignment]
+                if at is None or not isinstance(number, tuple):
+                    return UNKNOWN
+                if number < at:
+                    continue
+            if best is None or at >= best:
+                best, value = at, entry_value
+        return value
+
+    def allowed_security_types_for(self, number: Any) -> frozenset[str] | None:
+        """The security types the definition allows for a version; None when unknown
+        (a value outside the six known, or the applying entry cannot be told)."""
         d = self.definition
         if isinstance(d.hyper_v_generation, str) and d.hyper_v_generation.lower() == "v1":
             return SECURITY_TYPES_ALLOWED["standard"]
         if d.features is UNKNOWN:
             return None
-        value = d.features.get("securitytype")
+        value = self.feature("securitytype", number)
+        if value is UNKNOWN:
+            return None
         if value is None:
             return SECURITY_TYPES_ALLOWED["standard"]
         if not isinstance(value, str):
             return None
         return SECURITY_TYPES_ALLOWED.get(value.lower())
+
+    @property
+    def allowed_security_types(self) -> frozenset[str] | None:
+        """For features without `startsAtVersion` (the gate and the bundle's view)."""
+        return self.allowed_security_types_for(None)
 
 
 @dataclass(slots=True)
@@ -150,6 +197,16 @@ class DeploymentFacts:
     no_latest: bool = False  # unpinned and no latest in its region
     counted: bool = True  # False: a Flexible member counted through its scale set
     production: bool = False
+    soft_deleted_entry: SoftDeletedEntry | None = None  # v2: resolved to a listing entry
+
+    @property
+    def version_number(self) -> Any:
+        """The number of the version the deployment uses; None when unknown."""
+        if self.version is not None:
+            return self.version.number
+        if self.soft_deleted_entry is not None:
+            return parse_version_name(self.soft_deleted_entry.name)
+        return None
 
     @property
     def image_resource_id(self) -> str | None:
@@ -160,6 +217,35 @@ class DeploymentFacts:
         if self.definition is not None:
             return self.definition.definition.id
         return self.reference
+
+
+@dataclass(slots=True)
+class AppVersionFacts:
+    version: ImageVersion  # an application version (kind "app")
+    application: Application | None
+    number: tuple[int, int, int] | None
+    regions: dict[str, RegionFacts] | Any
+    end_of_life: Any  # own publishingProfile.endOfLifeDate, else the application's
+
+
+@dataclass(slots=True)
+class AppEntryFacts:
+    entry: AppReference
+    application: Application | None = None
+    version: AppVersionFacts | None = None
+    application_key: str | None = None  # .../galleries/{g}/applications/{a}, lowercased
+
+
+@dataclass(slots=True)
+class AppDeploymentFacts:
+    deployment: Deployment
+    entries: list[AppEntryFacts]
+    production: bool = False
+    image: DeploymentFacts | None = None  # the gallery-image deployment facts, if any
+
+    @property
+    def image_resource_id(self) -> str | None:
+        return None
 
 
 @dataclass(slots=True)
@@ -182,6 +268,11 @@ class Facts:
     galleries_per_region: dict[tuple[str, str], "RegionCount"]
     definitions_per_region: dict[tuple[str, str], "RegionCount"]
     versions_per_region: dict[tuple[str, str], "RegionCount"]
+    app_versions: list[AppVersionFacts] = field(default_factory=list)
+    app_deployments: list[AppDeploymentFacts] = field(default_factory=list)
+    app_versions_per_region: dict[tuple[str, str], "RegionCount"] = field(default_factory=dict)
+    has_live_deployments: bool = False
+    definition_by_id: dict[str, DefinitionFacts] = field(default_factory=dict)
 
 
 def _region_facts(v: ImageVersion) -> dict[str, RegionFacts] | Any:
@@ -260,6 +351,7 @@ def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
         definitions.append(df)
         definition_by_id[d.id.lower()] = df
 
+    listing = {e.resource_arm_id.lower(): e for e in inventory.soft_deleted}
     versions: list[VersionFacts] = []
     for v in inventory.versions:
         df = definition_by_id.get(v.definition_id.lower())
@@ -268,16 +360,26 @@ def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
         eol = v.end_of_life
         if eol is None and df is not None:
             eol = df.definition.end_of_life
-        eligible = number is not None and regions is not UNKNOWN and any(
+        entry = listing.get(v.id.lower()) if listing else None
+        soft = v.image_state == "softdeleted" or entry is not None
+        consumption_end = v.consumption_end
+        if consumption_end is None and entry is not None:
+            consumption_end = entry.consumption_end
+        eligible = not soft and number is not None and regions is not UNKNOWN and any(
             r.excluded is False for r in regions.values())
         gallery = df.gallery if df is not None else gallery_by_id.get(
             v.definition_id.rsplit("/images/", 1)[0].lower())
         vf = VersionFacts(v, df, gallery, number, regions, eol, eligible,
-                          production=bool(gallery and gallery_production.get(gallery.id.lower())))
+                          production=bool(gallery and gallery_production.get(gallery.id.lower())),
+                          soft_deleted=soft, consumption_end=consumption_end)
         versions.append(vf)
         if df is not None:
             df.versions.append(vf)
             df.by_name.setdefault(v.name.lower(), vf)
+    for e in inventory.soft_deleted:
+        df = definition_by_id.get(definition_id_of(e.resource_arm_id).lower())
+        if df is not None and e.name.lower() not in df.by_name:
+            df.soft_deleted_by_name.setdefault(e.name.lower(), e)
 
     for df in definitions:
         _resolve_latest(df)
@@ -297,21 +399,95 @@ def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
                     found.count += 1
         return out
 
-    return Facts(
+    facts = Facts(
         now=now, settings=settings, inventory=inventory, galleries=galleries,
         gallery_production=gallery_production, definitions=definitions, versions=versions,
         deployments=deployments,
         galleries_per_region=count(galleries),
         definitions_per_region=count(inventory.definitions),
         versions_per_region=count(inventory.versions),
+        app_versions_per_region=count(inventory.app_versions),
+        has_live_deployments=any(not d.source.from_iac for d in inventory.deployments),
+        definition_by_id=definition_by_id,
     )
+    if inventory.app_versions or any(d.applications for d in inventory.deployments):
+        _resolve_applications(facts, gallery_by_id)
+    return facts
+
+
+def _app_key(package_reference_id: str) -> str | None:
+    low = package_reference_id.lower().rstrip("/")
+    i = low.rfind("/versions/")
+    if i < 0 or "/applications/" not in low:
+        return None
+    return low[:i]
+
+
+def _resolve_applications(facts: Facts, gallery_by_id: dict[str, Gallery]) -> None:
+    inventory = facts.inventory
+    apps = {a.id.lower(): a for a in inventory.applications}
+    by_app: dict[str, list[AppVersionFacts]] = {}
+    for v in inventory.app_versions:
+        app = apps.get(v.definition_id.lower())
+        eol = v.end_of_life
+        if eol is None and app is not None:
+            eol = app.end_of_life
+        avf = AppVersionFacts(v, app, parse_version_name(v.name), _region_facts(v), eol)
+        facts.app_versions.append(avf)
+        by_app.setdefault(v.definition_id.lower(), []).append(avf)
+    image_facts = {id(d.deployment): d for d in facts.deployments}
+    tag_values = {t.lower() for t in facts.settings.environments.production_tag_values}
+    for dep in inventory.deployments:
+        if dep.applications is UNKNOWN or not dep.applications:
+            continue
+        entries = []
+        production = _production_tag(dep.tags, tag_values)
+        image = image_facts.get(id(dep))
+        if image is not None and image.production:
+            production = True
+        for ref in dep.applications:
+            ef = AppEntryFacts(ref)
+            entries.append(ef)
+            rid = ref.package_reference_id
+            if not isinstance(rid, str):
+                continue
+            key = _app_key(rid)
+            if key is None:
+                continue
+            ef.application_key = key
+            ef.application = apps.get(key)
+            gallery_id = key[:key.rfind("/applications/")]
+            if facts.gallery_production.get(gallery_id):
+                production = True
+            candidates = by_app.get(key, [])
+            name = rid.rstrip("/").rsplit("/", 1)[-1].lower()
+            if name == "latest":
+                region = dep.location
+                if not isinstance(region, str):
+                    continue
+                best = None
+                for avf in candidates:
+                    if avf.number is None or avf.regions is UNKNOWN:
+                        continue
+                    r = avf.regions.get(region)
+                    if r is None or r.excluded is not False:
+                        continue
+                    if best is None or avf.number > best.number:
+                        best = avf
+                ef.version = best
+            else:
+                for avf in candidates:
+                    if avf.version.name.lower() == name:
+                        ef.version = avf
+                        break
+        facts.app_deployments.append(AppDeploymentFacts(dep, entries, production, image))
 
 
 def _resolve_latest(df: DefinitionFacts) -> None:
     best: dict[str, VersionFacts] = {}
     overall: VersionFacts | None = None
     for vf in df.versions:
-        if vf.number is None or vf.regions is UNKNOWN:
+        if vf.number is None or vf.regions is UNKNOWN or vf.soft_deleted:
             continue
         for name, r in vf.regions.items():
             if r.excluded is not False:
@@ -378,7 +554,11 @@ def _resolve_deployments(inventory: Inventory, settings: Settings,
         if facts.requested_version is not None:
             vf = df.by_name.get(facts.requested_version.lower())
             if vf is None:
-                facts.unresolved = "version"
+                entry = df.soft_deleted_by_name.get(facts.requested_version.lower())
+                if entry is not None:  # v2: a soft-deleted version still resolves by name
+                    facts.soft_deleted_entry = entry
+                else:
+                    facts.unresolved = "version"
                 continue
         else:
             if not isinstance(dep.location, str):

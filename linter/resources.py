@@ -14,3 +14,8 @@ def policies_dir() -> Path:
 
 def schema_path(name: str) -> Path:
     return _DATA / "schemas" / name
+
+
+def data_path(name: str) -> Path:
+    """A data file shipped with the rules (e.g. the built-in VM size table)."""
+    return _DATA / name

@@ -44,6 +44,21 @@ RULE = RuleMeta(id="ACG103", name="resource-name", level="error", tags=("identit
 GALLERY_NAME = re.compile(r"[A-Za-z0-9._]{1,80}")
 DEFINITION_NAME = re.compile(r"[A-Za-z0-9._-]{1,80}")
 IDENTIFIER_CHARS = re.compile(r"[A-Za-z0-9._-]+")
+ALNUM = re.compile(r"[A-Za-z0-9]")
+
+
+def _ends(kind: str, name: str) -> list[str]:
+    """v2: the first and the last character must be an English letter or digit."""
+    if not name:
+        return []
+    problems = []
+    if not ALNUM.fullmatch(name[0]):
+        problems.append(f"{kind} name '{name}' starts with '{name[0]}' (must start with an "
+                        "English letter or digit)")
+    if len(name) > 1 and not ALNUM.fullmatch(name[-1]):
+        problems.append(f"{kind} name '{name}' ends with '{name[-1]}' (must end with an "
+                        "English letter or digit)")
+    return problems
 
 
 def _identifier_problems(label: str, value: Any, limit: int) -> list[str]:
@@ -66,6 +81,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         if not GALLERY_NAME.fullmatch(g.name):
             problems.append(f"gallery name '{g.name}' is not 1-80 of A-Z a-z 0-9 . _ "
                             "(no dashes)")
+        problems += _ends("gallery", g.name)
         if naming.gallery is not None and not re.fullmatch(naming.gallery, g.name):
             problems.append(f"gallery name '{g.name}' does not match naming.gallery "
                             f"'{naming.gallery}'")
@@ -77,6 +93,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         if not DEFINITION_NAME.fullmatch(d.name):
             problems.append(f"image definition name '{d.name}' is not 1-80 of "
                             "A-Z a-z 0-9 . _ -")
+        problems += _ends("image definition", d.name)
         if naming.definition is not None and not re.fullmatch(naming.definition, d.name):
             problems.append(f"image definition name '{d.name}' does not match "
                             f"naming.definition '{naming.definition}'")

@@ -31,7 +31,7 @@ from typing import Any, Iterator
 
 from ..facts import Facts
 from ..findings import Finding
-from .base import date_text, make_finding
+from .base import make_finding, utc_seconds
 from .registry import RuleMeta
 
 RULE = RuleMeta(id="ACG104", name="latest-is-not-newest", level="warning",
@@ -53,8 +53,8 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         yield make_finding(
             rule, df,
             f"latest version {latest.version.name} (published "
-            f"{date_text(latest.version.published)}) is older than eligible version "
-            f"{newest.version.name} (published {date_text(newest.version.published)}): "
+            f"{utc_seconds(latest.version.published)}) is older than eligible version "
+            f"{newest.version.name} (published {utc_seconds(newest.version.published)}): "
             f"consumers of latest get {latest.version.name}",
             properties={"latest": latest.version.id,
                         "newer": [vf.version.id for vf in newer]})

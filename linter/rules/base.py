@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..facts import DefinitionFacts, DeploymentFacts, VersionFacts
+from ..facts import (
+    AppDeploymentFacts,
+    AppVersionFacts,
+    DefinitionFacts,
+    DeploymentFacts,
+    VersionFacts,
+)
 from ..findings import Finding
-from ..model import Gallery, Source
+from ..model import Application, Gallery, Source
 
 
 def subject_location(subject: Any) -> tuple[str, Source | None, str | None, Source | None, bool]:
@@ -20,8 +26,13 @@ def subject_location(subject: Any) -> tuple[str, Source | None, str | None, Sour
         elif subject.definition is not None:
             image_source = subject.definition.definition.source
         return dep.id, dep.source, image, image_source, not dep.source.from_iac
-    if isinstance(subject, VersionFacts):
+    if isinstance(subject, AppDeploymentFacts):
+        dep = subject.deployment
+        return dep.id, dep.source, None, None, False
+    if isinstance(subject, (VersionFacts, AppVersionFacts)):
         return subject.version.id, subject.version.source, None, None, False
+    if isinstance(subject, Application):
+        return subject.id, subject.source, None, None, False
     if isinstance(subject, DefinitionFacts):
         return subject.definition.id, subject.definition.source, None, None, False
     if isinstance(subject, Gallery):
@@ -32,10 +43,19 @@ def subject_location(subject: Any) -> tuple[str, Source | None, str | None, Sour
 def make_finding(rule: Any, subject: Any, message: str, *, region: str | None = None,
                  level: str | None = None, at: Iterable[str] = (),
                  properties: dict[str, Any] | None = None, resource_id: str | None = None,
-                 source: Source | None = None) -> Finding:
+                 source: Source | None = None, group: Any = None,
+                 never_grouped: bool = False) -> Finding:
+    """`group`: (resource ID, source) of the image resource a live deployment finding is
+    grouped under, when it is not the deployment's image (ACG9xx: the application
+    version). `never_grouped`: the rule's deployment findings are never grouped."""
     rid, src, image, image_source, groupable = (
         (resource_id, source, None, None, False) if subject is None else subject_location(subject))
-    if region is None and isinstance(subject, DeploymentFacts):
+    if group is not None and isinstance(subject, AppDeploymentFacts):
+        image, image_source = group
+        groupable = not subject.deployment.source.from_iac
+    if never_grouped:
+        groupable = False
+    if region is None and isinstance(subject, (DeploymentFacts, AppDeploymentFacts)):
         # rules.md: a deployment finding carries the deployment's region.
         location = subject.deployment.location
         region = location if isinstance(location, str) else None
@@ -56,6 +76,14 @@ DAY = 86400.0
 def days_between(later: Any, earlier: Any) -> float:
     """(later - earlier) in days, exact."""
     return (later - earlier).total_seconds() / DAY
+
+
+def utc_seconds(value: Any) -> str:
+    """A time in UTC ISO 8601 to the second: 2026-05-01T09:30:12Z."""
+    if hasattr(value, "astimezone"):
+        from datetime import timezone
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
 
 
 def date_text(value: Any) -> str:

@@ -56,7 +56,10 @@ def _gallery_fields(facts: Facts) -> dict[str, Callable[[Gallery], Any]]:
     def unapproved(g: Gallery, kind: str, allowed: set[str]) -> Any:
         if g.groups is None:
             return UNKNOWN
-        return tuple(sorted(i for i in g.groups.get(kind, ()) if i not in allowed))
+        own = {g.subscription_id.lower()} if kind == "subscriptions" else set()
+        # v2: the gallery's own subscription is never unapproved.
+        return tuple(sorted(i for i in g.groups.get(kind, ())
+                            if i not in allowed and _subscription_entries([i]) - own))
 
     def info(g: Gallery, key: str) -> Any:
         return _has((g.community_info or {}).get(key))
@@ -72,6 +75,10 @@ def _gallery_fields(facts: Facts) -> dict[str, Callable[[Gallery], Any]]:
         "has_publisher_uri": lambda g: info(g, "publisherUri"),
         "has_publisher_contact": lambda g: info(g, "publisherContact"),
         "has_eula": lambda g: info(g, "eula"),
+        "community_enabled": lambda g: (
+            (g.community_info or {}).get("communityGalleryEnabled")
+            if isinstance((g.community_info or {}).get("communityGalleryEnabled"), bool)
+            else UNKNOWN),
         "matches_naming_pattern": lambda g: _naming(facts.settings.naming.gallery, g.name),
     }
 
@@ -144,7 +151,8 @@ def _deployment_fields(facts: Facts) -> dict[str, Callable[[DeploymentFacts], An
     def allowed_security(dep: DeploymentFacts) -> Any:
         if dep.definition is None:
             return UNKNOWN
-        allowed = dep.definition.allowed_security_types
+        # v2: the SecurityType entry that applies to the version the deployment uses.
+        allowed = dep.definition.allowed_security_types_for(dep.version_number)
         return UNKNOWN if allowed is None else tuple(sorted(allowed))
 
     def security_type(dep: DeploymentFacts) -> Any:
@@ -166,7 +174,8 @@ def _deployment_fields(facts: Facts) -> dict[str, Callable[[DeploymentFacts], An
 
 def _deployment_prekey(dep: DeploymentFacts) -> tuple[Any, ...]:
     d = dep.deployment
-    return (id(dep.definition), d.os_disk_type, d.data_disk_types, d.security_type)
+    return (id(dep.definition), id(dep.version), id(dep.soft_deleted_entry), d.os_disk_type,
+            d.data_disk_types, d.security_type)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,73 @@
+"""An image definition or version is not in its gallery's region.
+
+## What it does
+Compares an image definition's `location`, and an image version's
+`location`, with its gallery's `location` (normalised: "West US" is
+"westus"). Fires at `error` when the gallery's `sharingProfile.permissions`
+is `Community`, else at `note`. Quiet when the gallery is not in the input
+or a location is unknown (a template expression that did not evaluate).
+Inputs: live, templates, plans.
+
+## Why it matters
+Azure does not make image resources created outside the gallery's region
+available to the community (azure-compute-docs, share-gallery-community.md:
+"Image resources need to be created in the same region as the gallery").
+Soft delete cannot be enabled while the gallery, definition and version are
+in different locations (soft-delete.md, preview).
+
+## Example
+A gallery in `westeurope` with a definition whose `location` is `eastus`.
+
+## Fix
+Create the definition and its versions in the gallery's region; replicate
+versions to other regions with `publishingProfile.targetRegions`.
+
+## Config
+`rules.ACG105.enabled`, `rules.ACG105.level`.
+
+## Related
+ACG501, ACG604.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..facts import Facts
+from ..findings import Finding
+from .base import make_finding
+from .registry import RuleMeta
+
+RULE = RuleMeta(id="ACG105", name="artifact-location-mismatch", level="note",
+                tags=("identity", "correctness"))
+
+
+def _level(gallery: Any) -> str:
+    return "error" if gallery.permissions == "community" else "note"
+
+
+def check(facts: Facts, rule: Any) -> Iterator[Finding]:
+    for df in facts.definitions:
+        g, d = df.gallery, df.definition
+        if g is None or not isinstance(g.location, str) or not isinstance(d.location, str):
+            continue
+        if d.location != g.location:
+            yield make_finding(rule, df, f"image definition is in {d.location} but its gallery "
+                               f"{g.name} is in {g.location}" + _why(g), level=_level(g),
+                               at=("location",), properties={"location": d.location,
+                                                             "galleryLocation": g.location})
+    for vf in facts.versions:
+        g, v = vf.gallery, vf.version
+        if g is None or not isinstance(g.location, str) or not isinstance(v.location, str):
+            continue
+        if v.location != g.location:
+            yield make_finding(rule, vf, f"image version is in {v.location} but its gallery "
+                               f"{g.name} is in {g.location}" + _why(g), level=_level(g),
+                               at=("location",), properties={"location": v.location,
+                                                             "galleryLocation": g.location})
+
+
+def _why(g: Any) -> str:
+    if g.permissions == "community":
+        return ": Azure does not make it available to the community"
+    return " (soft delete cannot be enabled across locations)"
