@@ -423,6 +423,231 @@ def deployments() -> tuple[list[dict], list[dict]]:
     return vms, sets
 
 
+SUB_C = "33333333-3333-4333-8333-333333333333"  # catalog v2: apps, sizes, soft delete
+SC, FC, NO = "swedencentral", "francecentral", "norwayeast"
+
+
+def _c_gallery(name: str, location: str, permissions: str, sharing: dict | None = None,
+               tags: dict | None = None) -> dict:
+    props = {"identifier": {"uniqueName": f"{SUB_C}-{name.upper()}"},
+             "sharingProfile": {"permissions": permissions, **(sharing or {})},
+             "provisioningState": "Succeeded"}
+    return row(gallery_id(SUB_C, name), "microsoft.compute/galleries", location, props,
+               tags or {"environment": "dev"})
+
+
+def _c_definition(gallery: str, name: str, location: str, *, hyperv: str = "V2",
+                  features: list[dict] | None = None, os_state: str = "Generalized",
+                  os_type: str = "Linux", architecture: str = "x64",
+                  extra: dict | None = None) -> dict:
+    props = {"identifier": {"publisher": "Contoso", "offer": "v2", "sku": name},
+             "osType": os_type, "osState": os_state, "hyperVGeneration": hyperv,
+             "architecture": architecture,
+             "features": features if features is not None else [
+                 {"name": "SecurityType", "value": "TrustedLaunchSupported"}],
+             "endOfLifeDate": "2028-12-31T00:00:00Z", "provisioningState": "Succeeded"}
+    props.update(extra or {})
+    return row(f"{gallery_id(SUB_C, gallery)}/images/{name}",
+               "microsoft.compute/galleries/images", location, props)
+
+
+def _c_version(gallery: str, image: str, name: str, *, location: str = SC,
+               target: list[dict] | None = None, published: str = "2026-10-20T08:00:00Z",
+               safety: dict | None = None, extra: dict | None = None,
+               publishing: dict | None = None) -> dict:
+    pp = {"targetRegions": target or regions((SC, 1), (FC, 1)), "replicaCount": 1,
+          "excludeFromLatest": False, "publishedDate": published,
+          "storageAccountType": "Standard_ZRS", **(publishing or {})}
+    props = {"publishingProfile": pp,
+             "storageProfile": {"osDiskImage": {"sizeInGB": 30, "hostCaching": "ReadWrite"},
+                                "dataDiskImages": []},
+             "safetyProfile": {"allowDeletionOfReplicatedLocations": False,
+                               "reportedForPolicyViolation": False, "policyViolations": [],
+                               **(safety or {})},
+             "provisioningState": "Succeeded", **(extra or {})}
+    return row(f"{gallery_id(SUB_C, gallery)}/images/{image}/versions/{name}",
+               "microsoft.compute/galleries/images/versions", location, props)
+
+
+def _c_vm(name: str, image_id: str, *, size: str = "Standard_D2s_v5", security: str | None =
+          "TrustedLaunch", tags: dict | None = None, apps: list[dict] | None = None,
+          extended: dict | None = None, ref_key: str = "id") -> dict:
+    r = vm(SUB_C, "rg-apps", name, SC, image_id, security=security, tags=tags, ref_key=ref_key)
+    r["properties"]["hardwareProfile"] = {"vmSize": size}
+    if apps is not None:
+        r["properties"]["applicationProfile"] = {"galleryApplications": apps}
+    r["extendedLocation"] = extended
+    return r
+
+
+def _app_ref(app: str, version: str, order: int, treat: bool = True) -> dict:
+    return {"packageReferenceId": f"{gallery_id(SUB_C, 'contoso_v2')}/applications/{app}/"
+                                  f"versions/{version}",
+            "order": order, "treatFailureAsDeploymentFailure": treat}
+
+
+def catalog_v2() -> list[dict]:
+    """Subscription C: what catalog version 2 judges (one violation per rule, the rest clean)."""
+    tl = {"name": "SecurityType", "value": "TrustedLaunchSupported"}
+    nvme = {"name": "DiskControllerTypes", "value": "SCSI, NVMe"}
+    sas = "https://contosov2.blob.core.windows.net/legal/eula.txt?sv=2024-08-04&se=2030-01-01&sr=b&sp=r&sig=REDACTEDREDACTED"
+    rows = [
+        _c_gallery("contoso_v2", SC, "Private"),
+        # Shared with its own subscription only: ACG502 stays quiet (v2 correction).
+        _c_gallery("contoso_partners", FC, "Groups",
+                   {"groups": [{"type": "Subscriptions", "ids": [SUB_C]}]}),
+        # Set up for community sharing, not yet public (ACG501 warning); a SAS in its EULA.
+        _c_gallery("contoso_public2", NO, "Community", {"communityGalleryInfo": {
+            "publisherUri": "https://contoso.example/images",
+            "publisherContact": "images@contoso.example", "eula": sas,
+            "publicNamePrefix": "contosov2", "communityGalleryEnabled": False,
+            "publicNames": ["contosov2-0b7a"]}}),
+        _c_definition("contoso_v2", "app-linux", SC, features=[tl, nvme]),
+        _c_definition("contoso_v2", "gen1-linux", SC, hyperv="V1", features=[]),
+        _c_definition("contoso_v2", "scsi-linux", SC),
+        _c_definition("contoso_v2", "feature-conflict", SC, hyperv="V1", features=[nvme]),
+        _c_definition("contoso_v2", "tl-staged", SC, features=[
+            tl, {"name": "SecurityType", "value": "TrustedLaunch", "startsAtVersion": "2.0.0"}]),
+        _c_definition("contoso_v2", "specialized-app", SC, os_state="Specialized"),
+        _c_definition("contoso_partners", "partner-base", FC),
+        # A Marketplace plan image in a community gallery, created outside its region.
+        _c_definition("contoso_public2", "plan-appliance", SC, extra={
+            "purchasePlan": {"name": "byol", "publisher": "contoso-isv", "product": "appliance"},
+            "eula": "https://contoso.example/eula", "privacyStatementUri":
+            "https://contoso.example/privacy", "releaseNoteUri": "https://contoso.example/notes"}),
+        _c_version("contoso_v2", "app-linux", "1.0.0",
+                   safety={"allowDeletionOfReplicatedLocations": True}),
+        # Encrypted in swedencentral only (ACG404), and created in francecentral (ACG105).
+        _c_version("contoso_v2", "app-linux", "1.0.2", location=FC, target=[
+            {**regions((SC, 1))[0], "encryption": {"osDiskImage": {"diskEncryptionSetId":
+             f"/subscriptions/{SUB_C}/resourceGroups/rg-keys/providers/Microsoft.Compute/"
+             "diskEncryptionSets/des-sc"}}}, regions((FC, 1))[0]]),
+        _c_version("contoso_v2", "app-linux", "1.0.3", target=[
+            *regions((SC, 1)), {**regions((SC, 1))[0], "name": "Sweden Central"}]),
+        _c_version("contoso_v2", "app-linux", "1.1.0", published="2026-11-10T08:00:00Z",
+                   extra={"validationsProfile": {"executedValidations": [
+                       {"type": "TrustedLaunch", "status": "Failed", "version": "1",
+                        "executionTime": "2026-11-10T10:00:00Z"}]}}),
+        _c_version("contoso_v2", "gen1-linux", "1.0.0"),
+        _c_version("contoso_v2", "scsi-linux", "1.0.0"),
+        _c_version("contoso_v2", "tl-staged", "2.0.0"),
+        _c_version("contoso_v2", "specialized-app", "1.0.0"),
+        _c_version("contoso_partners", "partner-base", "1.0.0", location=FC, target=[
+            {**r, "encryption": {"osDiskImage": {"diskEncryptionSetId":
+             f"/subscriptions/{SUB_C}/resourceGroups/rg-keys/providers/Microsoft.Compute/"
+             f"diskEncryptionSets/des-{r['name'][:2]}"}}} for r in regions((FC, 1), (SC, 1))]),
+        # The recycle bin: app-linux 0.9.0 was soft-deleted and its consumption has ended.
+        {"id": f"{gallery_id(SUB_C, 'contoso_v2')}/softDeletedArtifactTypes/Images/artifacts/"
+               "app-linux/versions/0.9.0", "name": "0.9.0",
+         "type": "Microsoft.Compute/galleries/softDeletedArtifactTypes/artifacts/versions",
+         "properties": {"resourceArmId": f"{gallery_id(SUB_C, 'contoso_v2')}/images/app-linux/"
+                                         "versions/0.9.0",
+                        "softDeletedArtifactType": "Images",
+                        "softDeletedTime": "2026-10-01T08:00:00Z",
+                        "consumptionEndTime": "2026-10-08T08:00:00Z"}},
+    ]
+    apps_base = f"{gallery_id(SUB_C, 'contoso_v2')}/applications"
+    for app, os_type in (("agent", "Linux"), ("winagent", "Windows")):
+        rows.append(row(f"{apps_base}/{app}", "microsoft.compute/galleries/applications", SC,
+                        {"supportedOSType": os_type, "provisioningState": "Succeeded"}))
+    for app, name, target, eol in (("agent", "1.0.0", [SC], "2026-06-01T00:00:00Z"),
+                                   ("agent", "2.0.0", [SC, FC], None),
+                                   ("agent", "3.0.0", [FC], None),
+                                   ("winagent", "1.0.0", [SC], None)):
+        pp = {"targetRegions": [{"name": r, "regionalReplicaCount": 1,
+                                 "storageAccountType": "Standard_LRS"} for r in target],
+              "source": {"mediaLink": f"https://contosov2.blob.core.windows.net/apps/{app}.tgz"},
+              "manageActions": {"install": "./install.sh", "remove": "./remove.sh"},
+              "replicaCount": 1, "excludeFromLatest": False,
+              "publishedDate": "2026-10-01T08:00:00Z"}
+        if eol:
+            pp["endOfLifeDate"] = eol
+        rows.append(row(f"{apps_base}/{app}/versions/{name}",
+                        "microsoft.compute/galleries/applications/versions", SC,
+                        {"publishingProfile": pp, "provisioningState": "Succeeded"}))
+    image = f"{gallery_id(SUB_C, 'contoso_v2')}/images"
+    latest = f"{image}/app-linux/versions/1.1.0"
+    prod = {"environment": "prod"}
+    rows += [
+        _c_vm("v2-prod-001", f"{image}/app-linux/versions/1.0.0", tags=prod),  # ACG310
+        _c_vm("v2-softdel-001", f"{image}/app-linux/versions/0.9.0"),  # ACG311
+        _c_vm("v2-arm-001", f"{image}/gen1-linux/versions/1.0.0", size="Standard_D2ps_v5",
+              security=None),  # ACG703 (a), (b)
+        _c_vm("v2-nvme-001", f"{image}/scsi-linux/versions/1.0.0",
+              size="Standard_D2as_v6"),  # ACG703 (c)
+        _c_vm("v2-sku-001", latest, size="Standard_E2bds_v5"),  # clean: from the SKUs file
+        _c_vm("v2-staged-001", f"{image}/tl-staged/versions/2.0.0", security=None),  # ACG702
+        _c_vm("v2-edge-001", f"{image}/app-linux/versions/1.0.0",
+              extended={"type": "EdgeZone", "name": "stockholm"}),  # ACG609
+        _c_vm("v2-community-001", "/CommunityGalleries/stranger-4f1d/Images/tools/Versions/latest",
+              ref_key="communityGalleryImageId"),  # ACG506 (and ACG801)
+        _c_vm("v2-app-eol", latest, apps=[_app_ref("agent", "1.0.0", 1)]),  # ACG901
+        _c_vm("v2-app-region", latest, apps=[_app_ref("agent", "3.0.0", 1)]),  # ACG902
+        _c_vm("v2-app-os", latest, apps=[_app_ref("winagent", "1.0.0", 1)]),  # ACG903
+        _c_vm("v2-app-dup", latest, apps=[_app_ref("agent", "2.0.0", 1),
+                                          _app_ref("agent", "latest", 2)]),  # ACG904
+        _c_vm("v2-app-prod", latest, tags=prod,
+              apps=[_app_ref("agent", "2.0.0", 1, treat=False)]),  # ACG906
+        _c_vm("v2-app-ok", latest, apps=[_app_ref("agent", "latest", 1)]),
+    ]
+    return rows
+
+
+def resource_skus() -> list[dict]:
+    """What `az vm list-skus --location swedencentral -o json` prints, for the sizes used."""
+    def sku(name: str, caps: dict[str, str]) -> dict:
+        return {"resourceType": "virtualMachines", "name": name, "tier": "Standard",
+                "size": name.split("_", 1)[1], "family": "standardEBDSv5Family",
+                "locations": ["swedencentral"], "locationInfo": [
+                    {"location": "swedencentral", "zones": ["1", "2", "3"], "zoneDetails": []}],
+                "capabilities": [{"name": k, "value": v} for k, v in caps.items()],
+                "restrictions": []}
+    return [sku("Standard_E2bds_v5", {"vCPUs": "2", "HyperVGenerations": "V1,V2",
+                                       "CpuArchitectureType": "x64",
+                                       "DiskControllerTypes": "SCSI,NVMe"})]
+
+
+def app_template() -> dict:
+    """An ARM template (as `bicep build` writes it) deploying into subscription C."""
+    image = f"{gallery_id(SUB_C, 'contoso_v2')}/images"
+
+    def template_vm(name: str, image_id: str, extra: dict) -> dict:
+        return {"type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-07-01",
+                "name": name, "location": "[parameters('location')]",
+                "properties": {"hardwareProfile": {"vmSize": "Standard_D2s_v5"},
+                               "storageProfile": {"imageReference": {"id": image_id},
+                                                  "osDisk": {"createOption": "FromImage",
+                                                             "managedDisk": {
+                                                                 "storageAccountType":
+                                                                 "Premium_LRS"}}},
+                               "securityProfile": {"securityType": "TrustedLaunch"},
+                               **extra}}
+    os_profile = {"osProfile": {"computerName": "[parameters('name')]",
+                                "adminUsername": "azureuser",
+                                "linuxConfiguration": {"disablePasswordAuthentication": True}}}
+    spec = template_vm("[format('{0}-spec', parameters('name'))]",
+                       f"{image}/specialized-app/versions/1.0.0", os_profile)  # ACG802
+    plan = template_vm("[format('{0}-plan', parameters('name'))]",
+                       f"{image}/app-linux/versions/1.1.0", os_profile)  # ACG803 (a)
+    plan["plan"] = {"name": "byol", "publisher": "contoso-isv", "product": "appliance"}
+    package = {"type": "Microsoft.Compute/galleries/applications/versions",
+               "apiVersion": "2024-03-03", "name": "contoso_v2/agent/9.0.0",
+               "location": "[parameters('location')]",
+               "properties": {"publishingProfile": {
+                   "source": {"mediaLink": "https://contosov2.blob.core.windows.net/apps/"
+                                           "agent-9.tgz?sv=2024-08-04&se=2027-01-01&sr=b&sp=r"
+                                           "&sig=REDACTEDREDACTED"},  # ACG507 (b)
+                   "manageActions": {"install": "./install.sh", "remove": "./remove.sh"},
+                   "targetRegions": [{"name": "[parameters('location')]",
+                                      "regionalReplicaCount": 1}]}}}
+    return {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                       "deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": {"location": {"type": "string", "defaultValue": SC},
+                           "name": {"type": "string", "defaultValue": "v2app"}},
+            "resources": [spec, plan, package]}
+
+
 def graph_output(rows: list[dict]) -> dict:
     """The shape `az graph query` prints."""
     return {"count": len(rows), "data": rows, "skip_token": None, "total_records": len(rows)}
@@ -433,10 +658,14 @@ def main(out: Path = OUT) -> None:
     vms, sets = deployments()
     files = {"galleries.json": galleries(), "image-definitions.json": definitions(),
              "image-versions.json": versions(), "virtual-machines.json": vms,
-             "scale-sets.json": sets}
+             "scale-sets.json": sets, "catalog-v2.json": catalog_v2()}
     for name, rows in files.items():
         (out / name).write_text(json.dumps(graph_output(rows), indent=2) + "\n", encoding="utf-8")
         print(f"{name}: {len(rows)} rows")
+    (out / "resource-skus.json").write_text(json.dumps(resource_skus(), indent=2) + "\n",
+                                            encoding="utf-8")
+    (out / "app-deploy.json").write_text(json.dumps(app_template(), indent=2) + "\n",
+                                         encoding="utf-8")
 
 
 if __name__ == "__main__":

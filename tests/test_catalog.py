@@ -31,11 +31,33 @@ CATALOG = {
     "ACG702": ("security-type-mismatch", "error"),
     "ACG801": ("image-reference-unresolved", "warning"),
 }
-SECURITY = {"ACG309", "ACG501", "ACG502", "ACG503", "ACG504", "ACG701"}
+# Catalog version 2: the 23 new rules (default levels as rules.md gives them).
+CATALOG_V2 = {
+    "ACG105": ("artifact-location-mismatch", "note"), "ACG206": ("version-retention", "warning"),
+    "ACG310": ("version-deletion-unprotected", "warning"),
+    "ACG311": ("soft-deleted-version-in-use", "error"), "ACG312": ("provisioning-failed", "error"),
+    "ACG404": ("target-region-encryption", "error"), "ACG405": ("standard-hdd-os-disk", "warning"),
+    "ACG505": ("encrypted-version-shared", "error"),
+    "ACG506": ("community-image-unapproved", "error"),
+    "ACG507": ("public-metadata-secret", "error"),
+    "ACG608": ("replication-config-invalid", "error"),
+    "ACG609": ("edge-zone-not-replicated", "error"),
+    "ACG703": ("image-vm-size-incompatible", "error"),
+    "ACG704": ("definition-feature-conflict", "error"),
+    "ACG705": ("trusted-launch-validation-failed", "warning"),
+    "ACG802": ("os-state-profile-mismatch", "error"), "ACG803": ("purchase-plan-mismatch", "error"),
+    "ACG901": ("app-version-end-of-life", "error"), "ACG902": ("app-region-not-replicated", "error"),
+    "ACG903": ("app-os-type-mismatch", "error"), "ACG904": ("app-profile-invalid", "error"),
+    "ACG905": ("app-version-count-limit", "error"), "ACG906": ("app-failure-ignored", "note"),
+}
+CATALOG = {**CATALOG, **CATALOG_V2}
+SECURITY = {"ACG309", "ACG501", "ACG502", "ACG503", "ACG504", "ACG701", "ACG505", "ACG506",
+            "ACG507", "ACG705"}
 
 
 def test_registry_matches_the_catalog():
     rules = list(load_registry())
+    assert len(rules) == 58
     assert {r.id: (r.name, r.level) for r in rules} == CATALOG
 
 

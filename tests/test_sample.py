@@ -59,7 +59,7 @@ def test_findings_match_expected_md_exactly(outputs):
 def test_every_rule_fires_in_the_sample(outputs):
     assert {f["ruleId"] for f in outputs["json"]["findings"]} == {
         r[0] for r in expected_rows()}
-    assert len({r[0] for r in expected_rows()}) == 35
+    assert len({r[0] for r in expected_rows()}) == 58
 
 
 def test_every_finding_appears_in_every_format(outputs):

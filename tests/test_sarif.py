@@ -84,7 +84,7 @@ def test_sarif_content(sample_sarif):
     run = doc["runs"][0]
     driver = run["tool"]["driver"]
     assert driver["name"] == "gallerylint" and driver["version"] and driver["informationUri"]
-    assert len(driver["rules"]) == 35
+    assert len(driver["rules"]) == 58
     for rule in driver["rules"]:
         assert {"id", "name", "shortDescription", "fullDescription", "help", "helpUri",
                 "defaultConfiguration"} <= set(rule)

@@ -297,6 +297,16 @@ def _row_position(text: str, offset: int, rid: str, index: LineIndex) -> tuple[i
     return index.at(pos)
 
 
+def load_skus(parsed: ParsedFile, inventory: Inventory, items: Any = None) -> None:
+    """The Resource SKUs list (`az vm list-skus -o json`, or the REST `{"value": [...]}`)."""
+    doc = parsed.document if items is None else items
+    rows = doc if isinstance(doc, list) else (doc.get("value") or doc.get("data") or [])
+    for row in rows:
+        sku = azure.size_sku(row, Source(parsed.path, 1, 1, "azure"))
+        if sku is not None:
+            inventory.skus.append(sku)
+
+
 def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
     """Add the resources of a snapshot or raw-resources document to the inventory."""
     src_form = "snapshot" if form == "snapshot" else ("yaml" if parsed.is_yaml else "azure")

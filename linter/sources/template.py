@@ -245,7 +245,7 @@ class _TemplateReader:
             else None,
             "_full_name": name,
         }
-        for key in ("location", "tags", "sku", "properties"):
+        for key in ("location", "tags", "sku", "plan", "extendedLocation", "properties"):
             if key in node:
                 resource[key] = self.evaluate(node[key], node, key)
         return resource
