@@ -39,6 +39,7 @@ ACG505. Peer: Azure Policy 702dd420-7fcc-42c5-afe8-4026edd20fe0.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from ..facts import Facts
@@ -49,6 +50,8 @@ from ..sources.azure import ci
 from .base import make_finding
 from .registry import RuleMeta
 from .v2facts import des_ids
+
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 RULE = RuleMeta(id="ACG404", name="target-region-encryption", level="error",
                 tags=("encryption", "correctness"), config=("encryption.require_cmk",))
@@ -77,7 +80,10 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             data_des[tr.name] = {lun: des for k, lun, des in sets if k == "data"}
             for _, _, des in sets:
                 sub = subscription_of(des)
-                if sub and sub != v.subscription_id:
+                # Only real subscriptions are compared (documentation examples carry
+                # placeholders such as {subscriptionId}).
+                if _GUID.fullmatch(sub) and _GUID.fullmatch(v.subscription_id) and \
+                        sub != v.subscription_id.lower():
                     errors.append(f"(c) disk encryption set {des} in {tr.name} is in subscription "
                                   f"{sub}, not the version's {v.subscription_id}")
             luns = _luns(tr.encryption)
@@ -107,6 +113,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
                 if missing and lun not in all_luns:
                     warnings.append(f"(e) no disk encryption set for LUN {lun} in "
                                     f"{', '.join(missing)}")
+        errors, warnings = list(dict.fromkeys(errors)), list(dict.fromkeys(warnings))
         if errors or warnings:
             yield make_finding(rule, vf, "; ".join(errors + warnings),
                                level=None if errors else "warning", at=("targetRegions",),

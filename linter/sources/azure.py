@@ -12,6 +12,7 @@ rule fires on it), never an exception.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any, Mapping
 
@@ -179,15 +180,28 @@ def _kind_from_id(rid: str) -> str | None:
     return kind
 
 
+_TRAILING = re.compile(r"/(galleries|communitygalleries|sharedgalleries)/[^/]+"
+                       r"((?:/(?:images|applications|versions|softdeletedartifacttypes|"
+                       r"artifacts)/[^/]+)*)/?$")
+
+
 def _kind_from_full_id(rid: str) -> str | None:
     low = rid.lower()
     i = low.rfind(_COMPUTE)
     if i < 0:
         return None
     segments = low[i + len(_COMPUTE):].split("/")
-    if len(segments) % 2:  # a type without its name: not a resource ID
+    if len(segments) % 2 == 0:
+        kind = "microsoft.compute/" + "/".join(segments[0::2])
+        if kind in KINDS:
+            return kind
+    # REST documentation examples: `.../locations/westus/Galleries/g/Images/i`, or a
+    # community gallery's own ID: the type follows from the trailing gallery segments.
+    m = _TRAILING.search(low)
+    if m is None:
         return None
-    kind = "microsoft.compute/" + "/".join(segments[0::2])
+    tail = m.group(2).split("/")[1::2]
+    kind = "microsoft.compute/galleries" + "".join(f"/{t}" for t in tail)
     return kind if kind in KINDS else None
 
 

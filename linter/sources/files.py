@@ -228,12 +228,43 @@ def recognise(document: Any) -> str | None:
                 return "azure"
         if azure.looks_like_resource(document) and azure.resource_kind(document) is not None:
             return "resource"  # one body, as `az sig show` or `az rest` print it
+        if "id" not in document and _body_kind(document) is not None:
+            return "resource"  # a documentation example without an ID
         return None
     if isinstance(document, list) and document and _all_skus(document):
         return "skus"
     if isinstance(document, list) and _all_resources(document):
         return "azure"
     return None
+
+
+_PLACEHOLDER_GALLERY = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+                        "unknown/providers/Microsoft.Compute/galleries/unknown")
+
+
+def _body_kind(document: dict) -> str | None:
+    """The kind of a body that has neither `id` nor `type` (a REST example of an update),
+    by shape: an image definition's identifier triple, or a version's publishing profile
+    with its storage profile."""
+    props = document.get("properties")
+    if not isinstance(props, dict) or not isinstance(document.get("name"), str):
+        return None
+    ident = props.get("identifier")
+    if isinstance(ident, dict) and all(k in ident for k in ("publisher", "offer", "sku")):
+        return azure.DEFINITION
+    if isinstance(props.get("publishingProfile"), dict) and "storageProfile" in props:
+        return azure.VERSION
+    return None
+
+
+def _with_placeholder_id(document: dict) -> dict:
+    """A body without an ID gets a documented placeholder: gallery `unknown` in resource
+    group `unknown` of the all-zero subscription, under its own name."""
+    kind = _body_kind(document)
+    name = document["name"]
+    rid = (f"{_PLACEHOLDER_GALLERY}/images/{name}" if kind == azure.DEFINITION
+           else f"{_PLACEHOLDER_GALLERY}/images/unknown/versions/{name}")
+    return {**document, "id": rid}
 
 
 def _all_skus(rows: list[Any]) -> bool:
@@ -260,6 +291,8 @@ def _resource_rows(parsed: ParsedFile, form: str) -> Iterable[tuple[Any, int | N
             if key in SNAPSHOT_ARRAYS and isinstance(value, list):
                 yield from _with_offsets(value, offsets.get(key))
     elif form == "resource":
+        if "id" not in document:
+            document = _with_placeholder_id(document)
         yield document, (len(parsed.text) - len(parsed.text.lstrip()) if not parsed.is_yaml
                          else None)
     elif isinstance(document, list):

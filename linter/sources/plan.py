@@ -83,13 +83,15 @@ class _PlanReader:
     def check_version(self) -> None:
         version = self.doc.get("format_version")
         if not isinstance(version, str) or version.split(".")[0] != SUPPORTED_MAJOR:
-            raise InputError(self.path, f"Terraform plan format_version {version!r} is not "
-                             f"supported (this version reads {SUPPORTED_MAJOR}.x)",
+            raise InputError(self.path, f"Terraform plan JSON format {version!r} is not "
+                             f"supported: gallerylint reads plan JSON format "
+                             f"{SUPPORTED_MAJOR}.x (format_version \"{SUPPORTED_MAJOR}.0\" or "
+                             "later)",
                              line=_position(self.positioned, ("format_version",))[0]
                              if self.positioned is not None and
                              _position(self.positioned, ("format_version",)) else 1,
-                             hint="write the plan with 'terraform show -json' of Terraform "
-                                  ">= 0.12")
+                             hint="write the plan again with 'terraform show -json', which "
+                                  f"writes format {SUPPORTED_MAJOR}.x")
 
     def changes(self) -> list[tuple[int, dict, Any]]:
         out = []

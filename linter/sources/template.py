@@ -10,6 +10,7 @@ and column of the offending property.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from typing import Any, Iterator
@@ -20,10 +21,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import InputError
 from ..model import UNKNOWN, Inventory, Source
 from . import azure
-from .expressions import Evaluator, ExpressionError, Scope
+from .expressions import (BudgetExceeded, Evaluator, ExpressionError, ExpressionSyntaxError, Scope,
+                          UndeclaredReference, template_variables)
+from .parsed import strip_comments
 
 DEFAULT_SCOPE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/template"
-MAX_COPIES = 1000
+MAX_COPIES = 1000  # copies one resource loop may ask for
+MAX_RESOURCES = 100_000  # resources one template (nested deployments included) may expand to
+MAX_PARAMETERS_BYTES = 64 << 20
+DEPLOYMENTS = "microsoft.resources/deployments"
 
 # Property location keys the rules use (see Finding.at), by resource type.
 _LOCATIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -111,11 +117,24 @@ def _parameter_values(path: str) -> dict[str, Any]:
         return {}
     try:
         with open(candidate, encoding="utf-8-sig") as fh:
-            doc = json.load(fh)
+            text = fh.read()
+        if len(text) > MAX_PARAMETERS_BYTES:
+            raise InputError(candidate, f"the parameters file is larger than "
+                             f"{MAX_PARAMETERS_BYTES} bytes", hint="split it")
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError:
+            uncommented = strip_comments(text)  # Azure accepts // and /* */ comments
+            if uncommented is None:
+                raise
+            doc = json.loads(uncommented)
     except (OSError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise InputError(candidate, f"cannot read the parameters file: {exc}", line=line,
                          hint="fix the JSON of the parameters file") from None
+    except RecursionError:
+        raise InputError(candidate, "the parameters file is nested too deeply",
+                         hint="flatten it") from None
     values = doc.get("parameters") if isinstance(doc, dict) else None
     if not isinstance(values, dict):
         return {}
@@ -128,37 +147,71 @@ def _parameter_values(path: str) -> dict[str, Any]:
     return out
 
 
+def _scope_of(scope_id: str) -> tuple[str, str]:
+    parts = scope_id.strip("/").split("/")
+    if len(parts) != 4 or parts[0].lower() != "subscriptions" or \
+            parts[2].lower() != "resourcegroups":
+        raise InputError(None, f"--deployment-scope '{scope_id}' is not "
+                         "/subscriptions/<id>/resourceGroups/<name>")
+    return parts[1], parts[3]
+
+
+def unknown_name(raw: Any) -> str:
+    """The placeholder for a resource name that cannot be evaluated (`uniqueString()`):
+    `unknown-` and 8 hex digits of the SHA-1 of the name's expression, so the same
+    template gives the same ID on every run."""
+    text = json.dumps(raw, sort_keys=True, default=str)
+    return "unknown-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
 class _TemplateReader:
-    def __init__(self, path: str, doc: Any, scope_id: str) -> None:
+    def __init__(self, path: str, doc: Any, scope_id: str, *, scope: Scope | None = None,
+                 budget: list[int] | None = None) -> None:
         self.path = path
         self.doc = doc
-        parts = scope_id.strip("/").split("/")
-        if len(parts) != 4 or parts[0].lower() != "subscriptions" or \
-                parts[2].lower() != "resourcegroups":
-            raise InputError(None, f"--deployment-scope '{scope_id}' is not "
-                             "/subscriptions/<id>/resourceGroups/<name>")
-        self.scope_id = "/" + "/".join(parts)
-        params = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
-        self.scope = Scope(subscription_id=parts[1], resource_group=parts[3])
-        self.scope.declared_parameters = {k.lower() for k in params}
-        for name, spec in params.items():
-            if isinstance(spec, dict) and "defaultValue" in spec:
-                self.scope.parameter_defaults[name.lower()] = spec["defaultValue"]
-        self.scope.parameters = {k: v for k, v in _parameter_values(path).items()
-                                 if k in self.scope.declared_parameters}
-        variables = doc.get("variables") if isinstance(doc.get("variables"), dict) else {}
-        self.scope.variables = {k.lower(): v for k, v in variables.items()}
+        self.budget = budget if budget is not None else [MAX_RESOURCES]
+        if scope is not None:  # a nested deployment evaluated in its parent's scope
+            self.scope = scope
+            self.scope_id = scope_id
+            self.evaluator = Evaluator(scope)
+            return
+        subscription, group = _scope_of(scope_id)
+        self.scope_id = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        self.scope = self.new_scope(doc, subscription, group, _parameter_values(path))
         self.evaluator = Evaluator(self.scope)
 
+    @staticmethod
+    def new_scope(doc: Any, subscription: str, group: str, values: dict[str, Any]) -> Scope:
+        params = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
+        scope = Scope(subscription_id=subscription, resource_group=group)
+        scope.declared_parameters = {k.lower() for k in params}
+        for name, spec in params.items():
+            if isinstance(spec, dict) and "defaultValue" in spec:
+                scope.parameter_defaults[name.lower()] = spec["defaultValue"]
+        scope.parameters = {k: v for k, v in values.items() if k in scope.declared_parameters}
+        scope.variables = template_variables(doc.get("variables"))
+        return scope
+
     def evaluate(self, raw: Any, where: Any, key: str | None = None) -> Any:
-        """Evaluate `raw`, found at `where[key]` (for the line of an error)."""
+        """Evaluate `raw`, found at `where[key]`. What cannot be evaluated is UNKNOWN:
+        an expression error never aborts the file (it may sit where no rule looks)."""
         try:
             return self.evaluator.value(raw)
-        except ExpressionError as exc:
+        except (ExpressionSyntaxError, UndeclaredReference) as exc:
             pos = _position(where, (key,)) if key is not None else None
             line = pos[0] if pos else _node_line(where)[0]
             raise InputError(self.path, f"template expression: {exc}", line=line,
-                             hint="fix the expression or its parameters") from None
+                             hint="Azure rejects this template; fix the expression or "
+                                  "declare what it references") from None
+        except ExpressionError:
+            self.scope.unknown_count += 1
+            return UNKNOWN
+        except BudgetExceeded as exc:
+            pos = _position(where, (key,)) if key is not None else None
+            line = pos[0] if pos else _node_line(where)[0]
+            raise InputError(self.path, f"template expansion: {exc}", line=line,
+                             hint="gallerylint bounds what one template may expand to") \
+                from None
         except RecursionError:
             raise InputError(self.path, "template expression nested too deeply",
                              line=_node_line(where)[0]) from None
@@ -177,10 +230,13 @@ class _TemplateReader:
                 yield node, None, None
 
     def load(self, inventory: Inventory) -> None:
-        for node, parent_type, parent_name in self.resources():
-            for resource_node, resource in self._expand(node, parent_type, parent_name):
-                self._add(inventory, resource_node, resource)
+        for node, resource in self.walk():
+            self._add(inventory, node, resource)
         inventory.unknown_values += self.scope.unknown_count
+
+    def walk(self) -> Iterator[tuple[dict, dict]]:
+        for node, parent_type, parent_name in self.resources():
+            yield from self._expand(node, parent_type, parent_name)
 
     def _expand(self, node: dict, parent_type: str | None,
                 parent_name: str | None) -> Iterator[tuple[dict, dict]]:
@@ -188,22 +244,42 @@ class _TemplateReader:
             return  # a reference to something deployed elsewhere, not created here
         copy = node.get("copy")
         indexes: list[int | None] = [None]
+        loop_name = None
         if isinstance(copy, dict):
             count = self.evaluate(copy.get("count"), copy, "count")
             if not isinstance(count, int) or isinstance(count, bool):
+                # How many copies is unknown: one stands for them all, its copyIndex()
+                # unknown (so its name, if it uses the index, is a placeholder).
                 self.scope.unknown_count += 1
-                return  # how many copies is unknown: nothing to judge
-            indexes = list(range(min(max(count, 0), MAX_COPIES)))
+                count = None
+            elif count > MAX_COPIES:
+                raise InputError(self.path, f"a copy loop asks for {count} copies (at most "
+                                 f"{MAX_COPIES})", line=_node_line(node)[0],
+                                 hint="gallerylint bounds what one template may expand to")
+            indexes = [None] if count is None else list(range(max(count, 0)))
+            loop_name = copy.get("name") if isinstance(copy.get("name"), str) else None
+        saved = (self.scope.copy_index, dict(self.scope.copy_indexes))
         for index in indexes:
             self.scope.copy_index = index
+            if loop_name is not None and index is not None:
+                self.scope.copy_indexes[loop_name.lower()] = index
             try:
                 if "condition" in node:
                     condition = self.evaluate(node["condition"], node, "condition")
                     if condition is False:
                         continue
+                rtype = self.evaluate(node.get("type"), node, "type")
+                if isinstance(rtype, str) and rtype.lower() == DEPLOYMENTS:
+                    yield from self._nested(node)
+                    continue
                 resource = self._resource(node, parent_type, parent_name)
                 if resource is None:
                     continue
+                self.budget[0] -= 1
+                if self.budget[0] < 0:
+                    raise InputError(self.path, f"the template expands to more than "
+                                     f"{MAX_RESOURCES} resources", line=_node_line(node)[0],
+                                     hint="gallerylint bounds what one template may expand to")
                 full_type, full_name = resource["type"], resource["_full_name"]
                 yield node, resource
                 children = node.get("resources")
@@ -212,7 +288,50 @@ class _TemplateReader:
                         if isinstance(child, dict):
                             yield from self._expand(child, full_type, full_name)
             finally:
-                self.scope.copy_index = None
+                self.scope.copy_index, self.scope.copy_indexes = saved[0], dict(saved[1])
+
+    def _nested(self, node: dict) -> Iterator[tuple[dict, dict]]:
+        """A nested deployment (a Bicep module) with an inline template: its resources are
+        read like top-level ones, at their lines in this file. `scope: inner` evaluates
+        them with the parameters passed in; `outer` (ARM's default) in this template's
+        scope. `subscriptionId` and `resourceGroup` on the deployment move them."""
+        props = node.get("properties")
+        if not isinstance(props, dict) or not isinstance(props.get("template"), dict):
+            return  # a linked template (templateLink): not read
+        template = props["template"]
+        subscription, group = self.scope.subscription_id, self.scope.resource_group
+        for key, attr in (("subscriptionId", "subscription"), ("resourceGroup", "group")):
+            if key in node:
+                value = self.evaluate(node[key], node, key)
+                if isinstance(value, str) and value and "/" not in value:
+                    if attr == "subscription":
+                        subscription = value
+                    else:
+                        group = value
+        options = props.get("expressionEvaluationOptions")
+        inner = isinstance(options, dict) and isinstance(options.get("scope"), str) and \
+            options["scope"].lower() == "inner"
+        scope_id = f"/subscriptions/{subscription}/resourceGroups/{group}"
+        if inner:
+            values: dict[str, Any] = {}
+            passed = props.get("parameters")
+            if isinstance(passed, dict):
+                for name, entry in passed.items():
+                    if isinstance(entry, dict) and "value" in entry:
+                        values[name.lower()] = self.evaluate(entry["value"], entry, "value")
+                    else:
+                        values[name.lower()] = UNKNOWN  # a Key Vault reference
+            scope = self.new_scope(template, subscription, group, values)
+        else:
+            scope = self.scope
+        child = _TemplateReader(self.path, template, scope_id, scope=scope, budget=self.budget)
+        if inner:
+            child.scope.steps = self.scope.steps
+        before = scope.unknown_count
+        yield from child.walk()
+        if inner:
+            self.scope.unknown_count += scope.unknown_count - before
+            self.scope.steps = child.scope.steps
 
     def _resource(self, node: dict, parent_type: str | None,
                   parent_name: str | None) -> dict | None:
@@ -227,10 +346,13 @@ class _TemplateReader:
         if rtype.lower() not in azure.KINDS:
             return {"type": rtype, "_full_name": name if isinstance(name, str) else "?",
                     "_skip": True}
-        if not isinstance(name, str):
-            self.scope.unknown_count += 1
-            return {"type": rtype, "_full_name": "?", "_skip": True}
         types = rtype.split("/")
+        if not isinstance(name, str):
+            # A name that cannot be evaluated (uniqueString()): the resource is kept, its
+            # known properties still checked, under a stable placeholder name.
+            self.scope.unknown_count += 1
+            name = "/".join([unknown_name(node.get("name"))] * (len(types) - 1)) \
+                if parent_name is None else f"{parent_name}/{unknown_name(node.get('name'))}"
         names = name.split("/")
         if len(names) != len(types) - 1:
             raise InputError(self.path, f"resource name '{name}' has {len(names)} segment(s) "
