@@ -31,7 +31,12 @@ VMS = ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine")
 SCALE_SETS = ("azurerm_linux_virtual_machine_scale_set",
               "azurerm_windows_virtual_machine_scale_set")
 ORCHESTRATED = "azurerm_orchestrated_virtual_machine_scale_set"
-TYPES = (GALLERY, IMAGE, VERSION, *VMS, *SCALE_SETS, ORCHESTRATED)
+LEGACY_VM = "azurerm_virtual_machine"
+LEGACY_VMSS = "azurerm_virtual_machine_scale_set"
+APPLICATION = "azurerm_gallery_application"
+APP_VERSION = "azurerm_gallery_application_version"
+TYPES = (GALLERY, IMAGE, VERSION, *VMS, *SCALE_SETS, ORCHESTRATED, LEGACY_VM, LEGACY_VMSS,
+         APPLICATION, APP_VERSION)
 
 
 def _merge_unknown(after: Any, unknown: Any) -> Any:
@@ -79,6 +84,13 @@ class _PlanReader:
         self.scope_id = "/" + scope_id.strip("/")
         self.ids: dict[str, str] = {}  # resource address (no index) -> planned ARM ID
         self.unknown = 0
+        # The provider's subscription, when the plan's configuration names it literally.
+        parts = self.scope_id.strip("/").split("/")
+        self.subscription = parts[1] if len(parts) > 1 else "00000000-0000-0000-0000-000000000000"
+        provider = _dig(doc, "configuration", "provider_config", "azurerm", "expressions",
+                        "subscription_id", "constant_value")
+        if isinstance(provider, str) and re.fullmatch(r"[0-9a-fA-F-]{36}", provider):
+            self.subscription = provider
 
     def check_version(self) -> None:
         version = self.doc.get("format_version")
@@ -119,6 +131,13 @@ class _PlanReader:
         known = after.get("id")
         if isinstance(known, str) and known.startswith("/subscriptions/"):
             return known
+        group = after.get("resource_group_name")
+        if isinstance(group, str) and group and "/" not in group:
+            # The resource's own group (and the provider's subscription): an update then
+            # replaces the live resource it updates, and waivers written against real
+            # groups match.
+            return (f"/subscriptions/{self.subscription}/resourceGroups/{group}/providers/"
+                    f"Microsoft.Compute/{path}")
         return f"{self.scope_id}/providers/Microsoft.Compute/{path}"
 
     @staticmethod
@@ -128,7 +147,10 @@ class _PlanReader:
 
     def plan_ids(self, changes: list[tuple[int, dict, Any]]) -> None:
         """Every planned gallery resource's ARM ID, for same-plan references."""
-        for _, rc, after in changes:
+        self.by_address = {rc.get("address", ""): rc for _, rc, _ in changes}
+        # Galleries and images first: applications and their versions name them.
+        order = {APPLICATION: 1, APP_VERSION: 2}
+        for _, rc, after in sorted(changes, key=lambda c: order.get(c[1].get("type"), 0)):
             address = rc.get("address", "")
             rid = self._resource_id(rc.get("type"), after, address)
             if rid:
@@ -143,10 +165,27 @@ class _PlanReader:
         if rtype == VERSION:
             return self._arm_id(after, f"galleries/{n('gallery_name')}/images/"
                                        f"{n('image_name')}/versions/{n('name')}")
-        if rtype in VMS:
+        if rtype in VMS or rtype == LEGACY_VM:
             return self._arm_id(after, f"virtualMachines/{n('name')}")
-        if rtype in SCALE_SETS or rtype == ORCHESTRATED:
+        if rtype in SCALE_SETS or rtype in (ORCHESTRATED, LEGACY_VMSS):
             return self._arm_id(after, f"virtualMachineScaleSets/{n('name')}")
+        if rtype == APPLICATION:
+            gallery = after.get("gallery_id")
+            if isinstance(gallery, str) and gallery.startswith("/subscriptions/"):
+                return f"{gallery.rstrip('/')}/applications/{n('name')}"
+            gallery = self._configuration_reference(rc_of(self, address), "gallery_id")
+            base = gallery if isinstance(gallery, str) else self._arm_id(
+                after, f"galleries/unknown-{_strip_index(address)}")
+            return f"{base}/applications/{n('name')}"
+        if rtype == APP_VERSION:
+            app = after.get("gallery_application_id")
+            if not (isinstance(app, str) and app.startswith("/subscriptions/")):
+                app = self._configuration_reference(rc_of(self, address),
+                                                    "gallery_application_id")
+            if not isinstance(app, str):
+                app = self._arm_id(after, f"galleries/unknown/applications/"
+                                          f"unknown-{_strip_index(address)}")
+            return f"{app.rstrip('/')}/versions/{n('name')}"
         return None
 
     def _configuration_reference(self, rc: dict, attribute: str) -> Any:
@@ -208,6 +247,18 @@ class _PlanReader:
         inventory.unknown_values += self.unknown
 
 
+def rc_of(reader: "_PlanReader", address: str) -> dict:
+    return getattr(reader, "by_address", {}).get(address, {"address": address})
+
+
+def _dig(doc: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(key)
+    return doc
+
+
 def _count_unknown(value: Any) -> int:
     if value is UNKNOWN:
         return 1
@@ -257,8 +308,14 @@ def _image(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
         if flag is True:
             features = [{"name": "SecurityType", "value": value}]
             break
+    nvme = a.get("disk_controller_type_nvme_enabled")
+    if nvme is UNKNOWN:
+        features = UNKNOWN
+    elif nvme is True and features is not UNKNOWN:
+        features = [*features, {"name": "DiskControllerTypes", "value": "SCSI, NVMe"}]
     ident = _block(a.get("identifier"))
     specialized = a.get("specialized")
+    plan = _block(a.get("purchase_plan"))
     props = {
         "identifier": UNKNOWN if ident is UNKNOWN else {
             "publisher": ident.get("publisher"), "offer": ident.get("offer"),
@@ -273,6 +330,9 @@ def _image(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
         "endOfLifeDate": a.get("end_of_life_date") or None,
         "eula": a.get("eula"), "privacyStatementUri": a.get("privacy_statement_uri"),
         "releaseNoteUri": a.get("release_note_uri"),
+        "purchasePlan": UNKNOWN if plan is UNKNOWN else (
+            {"name": plan.get("name"), "publisher": plan.get("publisher"),
+             "product": plan.get("product")} if plan else None),
     }
     return ({"name": a.get("name"), "type": "Microsoft.Compute/galleries/images",
              "location": a.get("location"), "tags": a.get("tags"), "properties": props},
@@ -296,10 +356,16 @@ def _version(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
             if tr is UNKNOWN:
                 targets.append({"name": UNKNOWN})
                 continue
-            targets.append({"name": tr.get("name"),
-                            "regionalReplicaCount": tr.get("regional_replica_count"),
-                            "storageAccountType": tr.get("storage_account_type"),
-                            "excludeFromLatest": tr.get("exclude_from_latest_enabled")})
+            target = {"name": tr.get("name"),
+                      "regionalReplicaCount": tr.get("regional_replica_count"),
+                      "storageAccountType": tr.get("storage_account_type"),
+                      "excludeFromLatest": tr.get("exclude_from_latest_enabled")}
+            des = tr.get("disk_encryption_set_id")
+            if des is UNKNOWN:
+                target["encryption"] = UNKNOWN
+            elif isinstance(des, str) and des:
+                target["encryption"] = {"osDiskImage": {"diskEncryptionSetId": des}}
+            targets.append(target)
             locations[f"targetRegions[{i}]"] = ("target_region", i)
             locations[f"targetRegions[{i}].regionalReplicaCount"] = (
                 "target_region", i, "regional_replica_count")
@@ -308,10 +374,44 @@ def _version(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     pp = {"targetRegions": targets, "excludeFromLatest": a.get("exclude_from_latest"),
           "endOfLifeDate": a.get("end_of_life_date") or None,
           "replicationMode": a.get("replication_mode")}
+    props: dict[str, Any] = {"publishingProfile": pp}
+    deletion = a.get("deletion_of_replicated_locations_enabled")
+    if deletion is not None:
+        props["safetyProfile"] = {"allowDeletionOfReplicatedLocations": deletion}
+        locations["safetyProfile"] = ("deletion_of_replicated_locations_enabled",)
     return ({"name": a.get("name"), "type": "Microsoft.Compute/galleries/images/versions",
              "location": a.get("location"), "tags": a.get("tags"),
-             "apiVersion": PROVIDER_API_VERSION, "properties": {"publishingProfile": pp}},
+             "apiVersion": PROVIDER_API_VERSION, "properties": props},
             locations)
+
+
+def _application(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
+    return ({"name": a.get("name"), "type": "Microsoft.Compute/galleries/applications",
+             "location": a.get("location"), "tags": a.get("tags"),
+             "properties": {"supportedOSType": a.get("supported_os_type"),
+                            "endOfLifeDate": a.get("end_of_life_date") or None}},
+            {"name": ("name",), "location": ("location",)})
+
+
+def _app_version(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
+    regions = a.get("target_region")
+    targets: Any = UNKNOWN if regions is UNKNOWN else [
+        UNKNOWN if tr is UNKNOWN else {
+            "name": tr.get("name"), "regionalReplicaCount": tr.get("regional_replica_count"),
+            "storageAccountType": tr.get("storage_account_type"),
+            "excludeFromLatest": tr.get("exclude_from_latest_enabled")}
+        for tr in (regions if isinstance(regions, list) else [])]
+    source = _block(a.get("source"))
+    pp = {"targetRegions": targets, "excludeFromLatest": a.get("exclude_from_latest"),
+          "endOfLifeDate": a.get("end_of_life_date") or None,
+          "source": UNKNOWN if source is UNKNOWN else {
+              "mediaLink": source.get("media_link"),
+              "defaultConfigurationLink": source.get("default_configuration_link")}}
+    return ({"name": a.get("name"), "type": "Microsoft.Compute/galleries/applications/versions",
+             "location": a.get("location"), "tags": a.get("tags"),
+             "properties": {"publishingProfile": pp}},
+            {"name": ("name",), "location": ("location",), "targetRegions": ("target_region",),
+             "endOfLifeDate": ("end_of_life_date",)})
 
 
 def _security_type(a: dict) -> Any:
@@ -338,24 +438,99 @@ def _image_reference(reader: _PlanReader, rc: dict, a: dict) -> Any:
 
 def _storage(reader: _PlanReader, rc: dict, a: dict) -> dict:
     os_disk = _block(a.get("os_disk"))
-    return {"imageReference": {"id": _image_reference(reader, rc, a)},
-            "osDisk": {"managedDisk": {"storageAccountType": _get(
-                os_disk, "storage_account_type")}}}
+    diff = _get(os_disk, "diff_disk_settings")
+    disk: dict[str, Any] = {"managedDisk": {"storageAccountType": _get(
+        os_disk, "storage_account_type")}}
+    rtype = rc.get("type", "")
+    disk["osType"] = ("Linux" if rtype.startswith("azurerm_linux_") else
+                      "Windows" if rtype.startswith("azurerm_windows_") else None)
+    if diff is UNKNOWN or (isinstance(diff, list) and diff):
+        disk["diffDiskSettings"] = diff if diff is UNKNOWN else {"option": "Local"}
+    out = {"imageReference": {"id": _image_reference(reader, rc, a)}, "osDisk": disk}
+    controller = a.get("disk_controller_type")
+    if controller is not None:
+        out["diskControllerType"] = controller
+    return out
+
+
+# Arguments that make the provider send an osProfile (azurerm PR #7524 and #32345).
+_OS_PROFILE_ARGS = ("admin_username", "admin_password", "admin_ssh_key", "custom_data", "secret")
+
+
+def _os_profile(a: dict) -> Any:
+    values = [a.get(k) for k in _OS_PROFILE_ARGS]
+    if any(v not in (None, "", [], UNKNOWN) for v in values):
+        return {"present": True}
+    if any(v is UNKNOWN for v in values):
+        return UNKNOWN
+    return None
+
+
+def _plan_block(a: dict) -> Any:
+    plan = _block(a.get("plan"))
+    if plan is UNKNOWN:
+        return UNKNOWN
+    if not plan:
+        return None
+    return {"name": plan.get("name"), "publisher": plan.get("publisher"),
+            "product": plan.get("product")}
+
+
+def _applications(a: dict) -> Any:
+    apps = a.get("gallery_application")
+    if apps is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(apps, list) or not apps:
+        return None
+    return {"galleryApplications": [
+        UNKNOWN if app is UNKNOWN else {
+            "packageReferenceId": app.get("version_id"), "order": app.get("order"),
+            "treatFailureAsDeploymentFailure":
+                app.get("treat_failure_as_deployment_failure_enabled")}
+        for app in apps]}
+
+
+def _deployment_extras(target: dict, a: dict) -> None:
+    os_profile = _os_profile(a)
+    if os_profile is not None:
+        target["osProfile"] = os_profile
+    apps = _applications(a)
+    if apps is not None:
+        target["applicationProfile"] = apps
+
+
+def _top_level(resource: dict, a: dict) -> dict:
+    plan = _plan_block(a)
+    if plan is not None:
+        resource["plan"] = plan
+    zone = a.get("edge_zone")
+    if isinstance(zone, str) and zone:
+        resource["extendedLocation"] = {"type": "EdgeZone", "name": zone}
+    elif zone is UNKNOWN:
+        resource["extendedLocation"] = UNKNOWN
+    return resource
 
 
 _DEPLOYMENT_LOCATIONS = {"name": ("name",), "location": ("location",),
                          "osDiskType": ("os_disk", 0, "storage_account_type"),
                          "imageReference": ("source_image_id",),
-                         "securityType": ("secure_boot_enabled",)}
+                         "securityType": ("secure_boot_enabled",),
+                         "vmSize": ("size",), "plan": ("plan",),
+                         "osProfile": ("admin_username",),
+                         "applications": ("gallery_application",),
+                         "extendedLocation": ("edge_zone",)}
 
 
 def _vm(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     security = _security_type(a)
-    props: dict[str, Any] = {"storageProfile": _storage(reader, rc, a)}
+    props: dict[str, Any] = {"storageProfile": _storage(reader, rc, a),
+                             "hardwareProfile": {"vmSize": a.get("size")}}
     if security is not None:
         props["securityProfile"] = {"securityType": security}
-    return ({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachines",
-             "location": a.get("location"), "tags": a.get("tags"), "properties": props},
+    _deployment_extras(props, a)
+    return (_top_level({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachines",
+                        "location": a.get("location"), "tags": a.get("tags"),
+                        "properties": props}, a),
             _DEPLOYMENT_LOCATIONS)
 
 
@@ -364,17 +539,83 @@ def _vmss(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     profile: dict[str, Any] = {"storageProfile": _storage(reader, rc, a)}
     if security is not None:
         profile["securityProfile"] = {"securityType": security}
+    _deployment_extras(profile, a)
     sku = a.get("sku") if rc.get("type") != ORCHESTRATED else a.get("sku_name")
-    return ({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachineScaleSets",
-             "location": a.get("location"), "tags": a.get("tags"),
-             "sku": {"name": sku, "capacity": a.get("instances")},
-             "properties": {"orchestrationMode": "Flexible" if rc.get("type") == ORCHESTRATED
-                            else "Uniform", "virtualMachineProfile": profile}},
-            {**_DEPLOYMENT_LOCATIONS, "capacity": ("instances",)})
+    return (_top_level({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachineScaleSets",
+                        "location": a.get("location"), "tags": a.get("tags"),
+                        "sku": {"name": sku, "capacity": a.get("instances")},
+                        "properties": {"orchestrationMode": "Flexible"
+                                       if rc.get("type") == ORCHESTRATED else "Uniform",
+                                       "virtualMachineProfile": profile}}, a),
+            {**_DEPLOYMENT_LOCATIONS, "capacity": ("instances",), "vmSize": ("sku",)})
+
+
+def _legacy_reference(reader: _PlanReader, rc: dict, a: dict, block: str) -> Any:
+    ref = _get(_block(a.get(block)), "id")
+    if ref is UNKNOWN or ref is None:
+        resolved = reader._configuration_reference(rc, f"{block}.0.id")
+        if resolved is not UNKNOWN:
+            return resolved
+    return ref
+
+
+def _legacy_os_profile(a: dict) -> Any:
+    block = a.get("os_profile")
+    if block is UNKNOWN:
+        return UNKNOWN
+    return {"present": True} if isinstance(block, list) and block else None
+
+
+def _legacy_vm(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
+    """The legacy `azurerm_virtual_machine` (storage_* blocks, vm_size, os_profile)."""
+    disk = _block(a.get("storage_os_disk"))
+    props: dict[str, Any] = {
+        "hardwareProfile": {"vmSize": a.get("vm_size")},
+        "storageProfile": {
+            "imageReference": {"id": _legacy_reference(reader, rc, a,
+                                                       "storage_image_reference")},
+            "osDisk": {"managedDisk": {"storageAccountType": _get(disk, "managed_disk_type")},
+                       "osType": _get(disk, "os_type")}}}
+    profile = _legacy_os_profile(a)
+    if profile is not None:
+        props["osProfile"] = profile
+    return (_top_level({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachines",
+                        "location": a.get("location"), "tags": a.get("tags"),
+                        "properties": props}, a),
+            {"name": ("name",), "location": ("location",), "vmSize": ("vm_size",),
+             "osDiskType": ("storage_os_disk", 0, "managed_disk_type"),
+             "imageReference": ("storage_image_reference",), "osProfile": ("os_profile",),
+             "plan": ("plan",)})
+
+
+def _legacy_vmss(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
+    """The legacy `azurerm_virtual_machine_scale_set` (sku block, storage_profile_*)."""
+    sku = _block(a.get("sku"))
+    disk = _block(a.get("storage_profile_os_disk"))
+    profile: dict[str, Any] = {"storageProfile": {
+        "imageReference": {"id": _legacy_reference(reader, rc, a,
+                                                   "storage_profile_image_reference")},
+        "osDisk": {"managedDisk": {"storageAccountType": _get(disk, "managed_disk_type")},
+                   "osType": _get(disk, "os_type")}}}
+    os_profile = _legacy_os_profile(a)
+    if os_profile is not None:
+        profile["osProfile"] = os_profile
+    return (_top_level({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachineScaleSets",
+                        "location": a.get("location"), "tags": a.get("tags"),
+                        "sku": {"name": _get(sku, "name"), "capacity": _get(sku, "capacity")},
+                        "properties": {"orchestrationMode": "Uniform",
+                                       "virtualMachineProfile": profile}}, a),
+            {"name": ("name",), "location": ("location",), "vmSize": ("sku",),
+             "capacity": ("sku", 0, "capacity"),
+             "osDiskType": ("storage_profile_os_disk", 0, "managed_disk_type"),
+             "imageReference": ("storage_profile_image_reference",),
+             "osProfile": ("os_profile",), "plan": ("plan",)})
 
 
 _BUILDERS: dict[str, Callable[[_PlanReader, dict, dict], tuple[dict, dict]]] = {
     GALLERY: _gallery, IMAGE: _image, VERSION: _version, "vm": _vm, "vmss": _vmss,
+    LEGACY_VM: _legacy_vm, LEGACY_VMSS: _legacy_vmss, APPLICATION: _application,
+    APP_VERSION: _app_version,
 }
 
 
