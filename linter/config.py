@@ -247,6 +247,9 @@ def load(path: str | os.PathLike[str] | None, *, explicit: bool = False) -> Sett
                          hint="fix the YAML syntax (duplicate keys are not allowed)") from None
     except YAMLError as exc:
         raise InputError(path, f"invalid YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. `expires: 2026-02-30`
+        raise InputError(path, f"invalid YAML value: {exc}",
+                         hint="use a real date (YYYY-MM-DD), or quote text") from None
     if doc is None:
         doc = CommentedMap()
     plain = _plain(doc)
@@ -289,6 +292,12 @@ def _settings(plain: Mapping[str, Any], doc: Any, path: str) -> Settings:
         Waiver(rule=w["rule"], resource=w["resource"], reason=w["reason"],
                expires=str(w["expires"]), line=_line_of(doc, ["waivers", i]))
         for i, w in enumerate(plain.get("waivers") or ()))
+    from .names import parse_time
+    for i, w in enumerate(waivers):
+        if not isinstance(parse_time(w.expires), datetime):
+            raise InputError(path, f"waivers[{i}].expires '{w.expires}' is not a date",
+                             line=w.line or _line_of(doc, ["waivers", i]),
+                             hint="write YYYY-MM-DD or an ISO 8601 date-time")
     base = Path(path).resolve().parent
     return replace(settings, rules=per_rule, allow_python=allow_python, waivers=waivers,
                    rule_paths=tuple(str((base / p).resolve()) for p in rule_paths))

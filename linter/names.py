@@ -59,7 +59,10 @@ def parse_time(value: Any) -> Any:
         return UNKNOWN
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+    try:
+        return dt.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # 9999-12-31T23:00:00-05:00 is past year 9999 in UTC
+        return UNKNOWN
 
 
 def subscription_of(arm_id: str) -> str:

@@ -53,6 +53,53 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+# ARM property names are case-insensitive; the readers use these spellings.
+_CANONICAL = {n.lower(): n for n in (
+    "additionalReplicaSets", "aggregatedState", "allowDeletionOfReplicatedLocations",
+    "apiVersion", "applicationProfile", "architecture", "blockDeletionBeforeEndOfLife",
+    "capacity", "communityGalleryImageId", "communityGalleryInfo", "communityGalleryEnabled",
+    "consumptionEndTime", "dataDiskImages", "dataDisks", "defaultConfigurationLink",
+    "diffDiskSettings", "disallowed", "diskControllerType", "diskTypes", "diskEncryptionSetId",
+    "secureVMDiskEncryptionSetId", "encryption", "endOfLifeDate", "eula", "exactVersion",
+    "excludeFromLatest", "executedValidations", "extendedLocation", "features",
+    "galleryApplications", "groups", "hardwareProfile", "hyperVGeneration", "id", "identifier",
+    "ids", "imageReference", "imageState", "location", "lun", "managedDisk", "mediaLink",
+    "name", "offer", "order", "osDisk", "osDiskImage", "osProfile", "osState", "osType",
+    "packageReferenceId", "permissions", "plan", "policyViolations", "privacyStatementUri",
+    "product", "properties", "provisioningState", "publicNames", "publishedDate", "publisher",
+    "publisherUri", "publisherContact", "publishingProfile", "purchasePlan", "region",
+    "regionalExcludeFromLatest", "regionalReplicaCount", "releaseNoteUri", "replicaCount",
+    "replicationMode", "replicationStatus", "reportedForPolicyViolation", "resourceArmId",
+    "safetyProfile", "securityProfile", "securityType", "sharedGalleryImageId",
+    "sharingProfile", "sharingStatus", "sizeInGB", "sku", "softDeletePolicy",
+    "isSoftDeleteEnabled", "source", "startsAtVersion", "state", "details", "status",
+    "storageAccountStrategy", "storageAccountType", "storageProfile", "summary",
+    "supportedOSType", "tags", "targetExtendedLocations", "targetRegions",
+    "treatFailureAsDeploymentFailure", "type", "uniqueName", "validationsProfile", "value",
+    "virtualMachineProfile", "virtualMachineScaleSet", "vmSize", "orchestrationMode",
+)}
+
+
+def canonical_keys(value: Any, depth: int = 0) -> Any:
+    """A resource with its property names in the spellings the readers use
+    (`"Properties": {"SharingProfile": ...}` reads like `properties.sharingProfile`).
+    Applied to user-written forms (templates, plans, single bodies, YAML); Azure's own
+    list responses already use these spellings."""
+    if depth > 200:
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            key = _CANONICAL.get(k.lower(), k) if isinstance(k, str) else k
+            if key in out and key != k:
+                continue  # the canonical spelling given too: it wins
+            out[key] = canonical_keys(v, depth + 1)
+        return out
+    if isinstance(value, list):
+        return [canonical_keys(v, depth + 1) for v in value]
+    return value
+
+
 def ci(obj: Any, key: str) -> Any:
     """obj[key] with ARM's case-insensitive property names (`Properties`, `SharingProfile`)."""
     if not isinstance(obj, dict):
@@ -115,17 +162,30 @@ def _when(value: Any) -> Any:
     return _str(value)
 
 
+_COUNT_TEXT = re.compile(r"[0-9]{1,12}")
+MAX_COUNT = 10**12  # far above any Azure count or size; larger is not a real value
+
+
 def _int(value: Any) -> Any:
+    """A count or size (replicas, capacity, GB, LUN): a non-negative integer; None when
+    absent. The one strict reader: only ASCII decimal digits count as digits
+    (`str.isdigit()` and `int()` accept superscripts and other scripts), booleans,
+    fractions, NaN, infinities, negative and absurd values are UNKNOWN, never an
+    exception and never summed."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         return UNKNOWN
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+        return value if 0 <= value <= MAX_COUNT else UNKNOWN
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")) or not value.is_integer():
+            return UNKNOWN
+        return int(value) if 0 <= value <= MAX_COUNT else UNKNOWN
+    if isinstance(value, str):
+        text = value.strip()
+        if _COUNT_TEXT.fullmatch(text):
+            return int(text)
     return UNKNOWN
 
 

@@ -147,6 +147,9 @@ def parse(path: str, limits: Limits) -> ParsedFile:
                          hint="fix the YAML syntax (duplicate keys are not allowed)") from None
     except YAMLError as exc:
         raise ParseError(path, f"invalid YAML: {exc}", hint="fix the YAML syntax") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. `x: 2026-02-30`
+        raise ParseError(path, f"invalid YAML value: {exc}",
+                         hint="quote the value if it is meant as text") from None
     except RecursionError:
         raise InputError(path, "YAML nested too deeply", hint="flatten the document") from None
     return ParsedFile(path, text, document, True)
@@ -369,6 +372,8 @@ def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
         else:
             lc = getattr(row, "lc", None)
             line, column = (lc.line + 1, lc.col + 1) if lc is not None else (1, 1)
+        if parsed.is_yaml or form == "resource":  # user-written: any spelling of names
+            row = azure.canonical_keys(row)
         add(inventory, row, Source(path, line, column, src_form), kind)
 
 

@@ -59,6 +59,15 @@ _LOCATIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "dataDiskTypes": ("properties", "storageProfile", "dataDisks"),
         "securityType": ("properties", "securityProfile", "securityType"),
         "imageReference": ("properties", "storageProfile", "imageReference"),
+        "vmSize": ("properties", "hardwareProfile", "vmSize"),
+        "osProfile": ("properties", "osProfile"),
+        "plan": ("plan",),
+        "applications": ("properties", "applicationProfile", "galleryApplications"),
+        "extendedLocation": ("extendedLocation",),
+    },
+    azure.APP_VERSION: {
+        "targetRegions": ("properties", "publishingProfile", "targetRegions"),
+        "endOfLifeDate": ("properties", "publishingProfile", "endOfLifeDate"),
     },
     azure.VMSS: {
         "osDiskType": ("properties", "virtualMachineProfile", "storageProfile", "osDisk",
@@ -68,6 +77,12 @@ _LOCATIONS: dict[str, dict[str, tuple[str, ...]]] = {
                          "securityType"),
         "imageReference": ("properties", "virtualMachineProfile", "storageProfile",
                            "imageReference"),
+        "vmSize": ("sku", "name"),
+        "osProfile": ("properties", "virtualMachineProfile", "osProfile"),
+        "plan": ("plan",),
+        "applications": ("properties", "virtualMachineProfile", "applicationProfile",
+                         "galleryApplications"),
+        "extendedLocation": ("extendedLocation",),
     },
 }
 
@@ -367,9 +382,11 @@ class _TemplateReader:
             else None,
             "_full_name": name,
         }
+        present = {k.lower(): k for k in node if isinstance(k, str)}
         for key in ("location", "tags", "sku", "plan", "extendedLocation", "properties"):
-            if key in node:
-                resource[key] = self.evaluate(node[key], node, key)
+            actual = present.get(key.lower())  # ARM property names are case-insensitive
+            if actual is not None:
+                resource[key] = self.evaluate(node[actual], node, actual)
         return resource
 
     def _add(self, inventory: Inventory, node: dict, resource: dict) -> None:
@@ -405,7 +422,7 @@ class _TemplateReader:
                             positions[key] = pos
         line, column = _node_line(node)
         source = Source(self.path, line, column, "template", positions)
-        azure.add_resource(inventory, resource, source, kind)
+        azure.add_resource(inventory, azure.canonical_keys(resource), source, kind)
 
 
 def load_template(parsed: Any, inventory: Inventory, scope_id: str = DEFAULT_SCOPE) -> None:
