@@ -31,24 +31,127 @@ def sub_id(i: int) -> str:
     return f"{i:08x}-0000-4000-8000-{i:012x}"
 
 
-class RowWriter:
-    """Writes {"count": n, "data": [...]} without holding the rows."""
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
-    def __init__(self, path: Path) -> None:
+
+def _arm_common(row: dict, rtype: str) -> dict:
+    rid = row["id"]
+    parts = rid.split("/")
+    return {"id": rid, "name": row["name"], "type": rtype, "tenantId": TENANT, "kind": "",
+            "location": row["location"], "resourceGroup": parts[4].lower(),
+            "subscriptionId": parts[2], "managedBy": "", "sku": None, "plan": None,
+            "tags": row.get("tags") or {}, "identity": None, "zones": None,
+            "extendedLocation": None}
+
+
+def full_row(kind: str, row: dict) -> dict:
+    """A projected row as `az graph query` prints the whole resource: every property
+    Azure returns for its type (shapes from the REST examples and CLI recordings)."""
+    if kind == "gallery":
+        out = _arm_common(row, "microsoft.compute/galleries")
+        out["properties"] = {"identifier": {"uniqueName": row["uniqueName"]},
+                             "sharingProfile": {"permissions": row["permissions"]},
+                             "provisioningState": "Succeeded",
+                             "description": "Golden images for the platform team",
+                             "softDeletePolicy": {"isSoftDeleteEnabled": False}}
+        return out
+    if kind == "definition":
+        out = _arm_common(row, "microsoft.compute/galleries/images")
+        out["properties"] = {
+            "identifier": {"publisher": row["publisher"], "offer": row["offer"],
+                           "sku": row["sku"]},
+            "osType": row["osType"], "osState": row["osState"],
+            "hyperVGeneration": row["hyperVGeneration"], "architecture": row["architecture"],
+            "endOfLifeDate": row["endOfLifeDate"], "features": row["features"],
+            "recommended": {"vCPUs": {"min": 1, "max": 16}, "memory": {"min": 1, "max": 32}},
+            "description": "Ubuntu with the platform agents", "provisioningState": "Succeeded",
+            **({"disallowed": {"diskTypes": row["disallowedDiskTypes"]}}
+               if row.get("disallowedDiskTypes") else {})}
+        return out
+    if kind == "version":
+        out = _arm_common(row, "microsoft.compute/galleries/images/versions")
+        out["properties"] = {
+            "publishingProfile": {
+                "targetRegions": row["targetRegions"], "replicaCount": row["replicaCount"],
+                "excludeFromLatest": row["excludeFromLatest"],
+                "publishedDate": row["publishedDate"], "endOfLifeDate": row["endOfLifeDate"],
+                "storageAccountType": row["storageAccountType"]},
+            "storageProfile": {
+                "source": {"id": row["id"].split("/providers/")[0] +
+                           "/providers/Microsoft.Compute/images/build-" + row["name"]},
+                "osDiskImage": {"sizeInGB": row["osDiskSizeGB"], "hostCaching": "ReadWrite"},
+                "dataDiskImages": []},
+            "safetyProfile": {"allowDeletionOfReplicatedLocations": False,
+                              "reportedForPolicyViolation": False, "policyViolations": []},
+            "replicationStatus": {"aggregatedState": "Completed", "summary": [
+                {"region": t["name"], "state": "Completed", "details": "", "progress": 100}
+                for t in row["targetRegions"]]},
+            "provisioningState": "Succeeded"}
+        return out
+    out = _arm_common(row, "microsoft.compute/virtualmachines")
+    ref = {"id": row["imageId"]}
+    if row.get("exactVersion"):
+        ref["exactVersion"] = row["exactVersion"]
+    name = row["name"]
+    out["properties"] = {
+        "vmId": f"{abs(hash(name)) % 10**8:08d}-0000-4000-8000-000000000000",
+        "hardwareProfile": {"vmSize": "Standard_D2s_v5"},
+        "storageProfile": {
+            "imageReference": ref,
+            "osDisk": {"osType": "Linux", "name": f"{name}_OsDisk_1", "createOption": "FromImage",
+                       "caching": "ReadWrite", "deleteOption": "Delete", "diskSizeGB": 30,
+                       "managedDisk": {"storageAccountType": row["osDiskType"],
+                                       "id": row["id"].split("/providers/")[0] +
+                                       f"/providers/Microsoft.Compute/disks/{name}_OsDisk_1"}},
+            "dataDisks": [], "diskControllerType": "SCSI"},
+        "osProfile": {"computerName": name, "adminUsername": "azureuser",
+                      "linuxConfiguration": {"disablePasswordAuthentication": True,
+                                             "provisionVMAgent": True,
+                                             "patchSettings": {"patchMode": "ImageDefault",
+                                                               "assessmentMode": "ImageDefault"}},
+                      "secrets": [], "allowExtensionOperations": True,
+                      "requireGuestProvisionSignal": True},
+        "securityProfile": {"securityType": row["securityType"],
+                            "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}},
+        "networkProfile": {"networkInterfaces": [{"id": row["id"].split("/providers/")[0] +
+                                                  f"/providers/Microsoft.Network/"
+                                                  f"networkInterfaces/{name}-nic"}]},
+        "diagnosticsProfile": {"bootDiagnostics": {"enabled": True}},
+        "provisioningState": "Succeeded",
+        "extended": {"instanceView": {"powerState": {"code": "PowerState/running",
+                                                     "displayStatus": "VM running"}}}}
+    return out
+
+
+class RowWriter:
+    """Writes {"count": n, "data": [...]} without holding the rows; `full` writes whole
+    ARM rows, `minified` one line (as `az rest`, `jq -c` and json.dump write)."""
+
+    def __init__(self, path: Path, kind: str = "", full: bool = False,
+                 minified: bool = False) -> None:
         self.path = path
+        self.kind = kind
+        self.full = full
+        self.sep = "," if minified else ",\n"
+        self.minified = minified
         self.tmp = path.with_suffix(".tmp")
         self.fh: TextIO = open(self.tmp, "w", encoding="utf-8")
-        self.fh.write('{"data": [\n')
+        self.fh.write('{"data":[' if minified else '{"data": [\n')
         self.count = 0
 
     def write(self, row: dict) -> None:
         if self.count:
-            self.fh.write(",\n")
+            self.fh.write(self.sep)
+        if self.full:
+            row = full_row(self.kind, row)
         self.fh.write(json.dumps(row, separators=(",", ":")))
         self.count += 1
 
     def close(self) -> None:
-        self.fh.write(f'\n], "count": {self.count}, "skip_token": null}}\n')
+        if self.minified:
+            self.fh.write(f'],"count":{self.count},"skip_token":null}}')
+        else:
+            self.fh.write(f'\n], "count": {self.count}, "skip_token": null}}\n')
         self.fh.close()
         os.replace(self.tmp, self.path)
 
@@ -65,13 +168,15 @@ def definitions(n_versions: int) -> Iterator[tuple[int, str, str, str, str]]:
         yield d, sub, gallery, f"{gallery}/images/img-{d:06d}", region
 
 
-def generate(out: Path, n_versions: int, vms_per_version: int) -> dict[str, int]:
+def generate(out: Path, n_versions: int, vms_per_version: int, full: bool = False,
+             minified: bool = False) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
-    galleries = RowWriter(out / "galleries.json")
-    images = RowWriter(out / "image-definitions.json")
-    versions = RowWriter(out / "image-versions.json")
+    shape = {"full": full, "minified": minified}
+    galleries = RowWriter(out / "galleries.json", "gallery", **shape)
+    images = RowWriter(out / "image-definitions.json", "definition", **shape)
+    versions = RowWriter(out / "image-versions.json", "version", **shape)
     vm_file = 0
-    vms = RowWriter(out / f"virtual-machines-{vm_file:03d}.json")
+    vms = RowWriter(out / f"virtual-machines-{vm_file:03d}.json", "vm", **shape)
     seen_galleries = set()
     vm_index = 0
     for d, sub, gallery, definition, region in definitions(n_versions):
@@ -108,7 +213,7 @@ def generate(out: Path, n_versions: int, vms_per_version: int) -> dict[str, int]
             if vms.count >= VM_ROWS_PER_FILE:
                 vms.close()
                 vm_file += 1
-                vms = RowWriter(out / f"virtual-machines-{vm_file:03d}.json")
+                vms = RowWriter(out / f"virtual-machines-{vm_file:03d}.json", "vm", **shape)
             vm_region = region if i % 2 else second
             pinned = i % 10 < 3
             vms.write({
@@ -132,8 +237,12 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--versions", type=int, default=10_000)
     parser.add_argument("--vms-per-version", type=int, default=10)
+    parser.add_argument("--shape", choices=("projected", "full"), default="projected",
+                        help="projected columns (the exporter's) or whole ARM rows")
+    parser.add_argument("--minified", action="store_true", help="one line per file")
     args = parser.parse_args()
-    counts = generate(args.out, args.versions, args.vms_per_version)
+    counts = generate(args.out, args.versions, args.vms_per_version,
+                      full=args.shape == "full", minified=args.minified)
     print(json.dumps(counts))
 
 

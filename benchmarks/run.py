@@ -49,26 +49,34 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="2000,20000")
+    parser.add_argument("--shapes", default="projected,full,full-minified",
+                        help="row shapes: projected (the exporter's columns), full (whole "
+                             "ARM rows as az graph query prints them), full-minified")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--template-lines", type=int, default=5000)
     args = parser.parse_args()
     print(f"machine: {machine()}")
-    print(f"{'versions':>9} {'VMs':>9} {'MB':>6} {'json.loads s':>12} {'lint s':>8} "
-          f"{'ratio':>6} {'loads RSS MB':>12} {'lint RSS MB':>11} {'ratio':>6} findings")
-    for size in (int(s) for s in args.sizes.split(",")):
-        folder = args.data / f"estate-{size}"
-        if not (folder / "image-versions.json").exists():
-            subprocess.run([sys.executable, str(HERE / "generate.py"), str(folder),
-                            "--versions", str(size)], check=True, capture_output=True)
-        mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 1e6
-        loads = measure("json-loads", folder)
-        lint = measure("lint", folder)
-        print(f"{size:>9} {size * 10:>9} {mb:>6.0f} {loads['seconds']:>12.2f} "
-              f"{lint['seconds']:>8.2f} {lint['seconds'] / loads['seconds']:>5.1f}x "
-              f"{loads['peak_rss_mb']:>12.0f} {lint['peak_rss_mb']:>11.0f} "
-              f"{lint['peak_rss_mb'] / loads['peak_rss_mb']:>5.1f}x {lint['findings']}")
-        print(f"          where lint time goes: {lint['timings']}")
+    print(f"{'shape':>14} {'versions':>9} {'VMs':>9} {'MB':>6} {'json.loads s':>12} "
+          f"{'lint s':>8} {'ratio':>6} {'loads RSS MB':>12} {'lint RSS MB':>11} {'ratio':>6} "
+          "findings")
+    for shape in args.shapes.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            folder = args.data / f"estate-{shape}-{size}"
+            if not (folder / "image-versions.json").exists():
+                extra = [] if shape == "projected" else ["--shape", "full"]
+                if shape.endswith("minified"):
+                    extra.append("--minified")
+                subprocess.run([sys.executable, str(HERE / "generate.py"), str(folder),
+                                "--versions", str(size), *extra], check=True, capture_output=True)
+            mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 1e6
+            loads = measure("json-loads", folder)
+            lint = measure("lint", folder)
+            print(f"{shape:>14} {size:>9} {size * 10:>9} {mb:>6.0f} {loads['seconds']:>12.2f} "
+                  f"{lint['seconds']:>8.2f} {lint['seconds'] / loads['seconds']:>5.1f}x "
+                  f"{loads['peak_rss_mb']:>12.0f} {lint['peak_rss_mb']:>11.0f} "
+                  f"{lint['peak_rss_mb'] / loads['peak_rss_mb']:>5.1f}x {lint['findings']}")
+            print(f"          where lint time goes: {lint['timings']}")
     if args.template_lines:
         sys.path.insert(0, str(HERE))
         from generate import generate_template

@@ -148,3 +148,138 @@ class LineIndex:
             self.last_nl = nl
         self.pos = offset
         return self.line, offset - self.last_nl
+
+
+class Positions:
+    """Where a JSON object or array and its members are: 0-based line and column, the
+    same interface ruamel's `lc` offers (`line`, `col`, `key(k)`, `item(i)`)."""
+
+    __slots__ = ("line", "col", "_keys", "_items")
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line = line
+        self.col = col
+        self._keys: dict[str, tuple[int, int]] = {}
+        self._items: list[tuple[int, int]] = []
+
+    def key(self, k: str) -> tuple[int, int]:
+        return self._keys[k]
+
+    def item(self, i: int) -> tuple[int, int]:
+        return self._items[i]
+
+
+class PositionedDict(dict):
+    __slots__ = ("lc",)
+
+
+class PositionedList(list):
+    __slots__ = ("lc",)
+
+
+_TOKEN = re.compile(r'[ \t\r\n]*(?:([{}\[\]:,])|("(?:[^"\\\n]|\\.)*")|'
+                    r'(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)|(true|false|null))')
+
+
+def decode_with_positions(text: str, max_depth: int = 512) -> Any:
+    """JSON with the position of every object, array, key and item, in one linear pass
+    (no YAML parser: a 5,000-line template reads in a fraction of a second). Raises
+    json.JSONDecodeError like json.loads."""
+    pos = 0
+    line, line_start = 0, 0
+    n = len(text)
+    match = _TOKEN.match
+    scan_string = json.decoder.scanstring  # type: ignore[attr-defined]
+    nl_count = text.count
+
+    def advance(to: int) -> None:
+        nonlocal line, line_start, pos
+        lines = nl_count("\n", pos, to)
+        if lines:
+            line += lines
+            line_start = text.rfind("\n", pos, to) + 1
+        pos = to
+
+    def token() -> tuple[str, Any, int, int]:
+        m = match(text, pos)
+        if m is None or m.end() == pos and pos < n:
+            raise json.JSONDecodeError("Expecting value", text, pos)
+        start = m.start(m.lastindex) if m.lastindex else m.end()
+        advance(start)
+        tok_line, tok_col = line, start - line_start
+        if m.group(1):
+            kind, value = m.group(1), None
+            advance(m.end())
+        elif m.group(2) is not None:
+            value, end = scan_string(text, start + 1, True)
+            kind = "str"
+            advance(end)
+        elif m.group(3) is not None:
+            lexeme = m.group(3)
+            value = float(lexeme) if any(c in lexeme for c in ".eE") else int(lexeme)
+            kind = "num"
+            advance(m.end())
+        elif m.group(4) is not None:
+            value = {"true": True, "false": False, "null": None}[m.group(4)]
+            kind = "lit"
+            advance(m.end())
+        else:
+            raise json.JSONDecodeError("Expecting value", text, pos)
+        return kind, value, tok_line, tok_col
+
+    def value(depth: int) -> Any:
+        if depth > max_depth:
+            raise json.JSONDecodeError("nested too deeply", text, pos)
+        kind, val, tl, tc = token()
+        if kind == "{":
+            obj = PositionedDict()
+            obj.lc = lc = Positions(tl, tc)
+            kind, val, kl, kc = token()
+            if kind == "}":
+                return obj
+            while True:
+                if kind != "str":
+                    raise json.JSONDecodeError(
+                        "Expecting property name enclosed in double quotes", text, pos)
+                key = val
+                if token()[0] != ":":
+                    raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
+                lc._keys[key] = (kl, kc)
+                obj[key] = value(depth + 1)
+                kind = token()[0]
+                if kind == "}":
+                    return obj
+                if kind != ",":
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+                kind, val, kl, kc = token()
+        if kind == "[":
+            arr = PositionedList()
+            arr.lc = lc = Positions(tl, tc)
+            saved = (pos, line, line_start)
+            nxt = token()
+            if nxt[0] == "]":
+                return arr
+            restore(saved)
+            while True:
+                m = match(text, pos)
+                start = m.start(m.lastindex) if m is not None and m.lastindex else pos
+                advance(start)
+                lc._items.append((line, start - line_start))
+                arr.append(value(depth + 1))
+                kind = token()[0]
+                if kind == "]":
+                    return arr
+                if kind != ",":
+                    raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+        if kind in ("str", "num", "lit"):
+            return val
+        raise json.JSONDecodeError("Expecting value", text, pos)
+
+    def restore(saved: tuple[int, int, int]) -> None:
+        nonlocal pos, line, line_start
+        pos, line, line_start = saved
+
+    doc = value(0)
+    if _WS.match(text, pos).end() != n:
+        raise json.JSONDecodeError("Extra data", text, pos)
+    return doc

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import InputError
 from ..model import UNKNOWN, Inventory, Source
@@ -21,7 +20,7 @@ from . import azure
 from .template import DEFAULT_SCOPE, _node_line, _position, read_positions
 
 SUPPORTED_MAJOR = "1"
-MAX_POSITIONED_BYTES = 8 << 20  # bigger plans get resource lines only (ruamel is slow)
+MAX_POSITIONED_BYTES = 64 << 20  # bigger plans get resource lines only
 PROVIDER_API_VERSION = "2023-07-03"  # what azurerm sends for gallery images
 
 GALLERY = "azurerm_shared_image_gallery"
@@ -231,7 +230,7 @@ class _PlanReader:
             node = None
             if self.positioned is not None:
                 seq = self.positioned.get("resource_changes")
-                if isinstance(seq, CommentedSeq) and index < len(seq):
+                if isinstance(seq, list) and index < len(seq):
                     node = seq[index]
             positions: dict[str, tuple[int, int]] = {}
             line, column = 1, 1
@@ -622,6 +621,6 @@ _BUILDERS: dict[str, Callable[[_PlanReader, dict, dict], tuple[dict, dict]]] = {
 def load_plan(parsed: Any, inventory: Inventory, scope_id: str = DEFAULT_SCOPE) -> None:
     positioned = read_positions(parsed.text) if len(parsed.text) <= MAX_POSITIONED_BYTES \
         else None
-    if not isinstance(positioned, CommentedMap):
+    if not isinstance(positioned, dict):
         positioned = None
     _PlanReader(parsed.path, parsed.document, positioned, scope_id).load(inventory)

@@ -4,8 +4,8 @@ Resources as an array or, with languageVersion 2.0, an object of symbolic
 names; nested child resources; `copy` loops; `condition`; the parameters file
 beside the template (`<stem>.parameters.json`). Values are evaluated with
 `expressions.py`; what cannot be evaluated is UNKNOWN. The template is read
-with ruamel.yaml (JSON is YAML 1.2) so that each finding points at the line
-and column of the offending property.
+with a JSON reader that keeps positions (`parsed.decode_with_positions`) so
+that each finding points at the line and column of the offending property.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ import json
 import os
 from typing import Any, Iterator
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import InputError
 from ..model import UNKNOWN, Inventory, Source
 from . import azure
 from .expressions import (BudgetExceeded, Evaluator, ExpressionError, ExpressionSyntaxError, Scope,
                           UndeclaredReference, template_variables)
-from .parsed import strip_comments
+from .parsed import decode_with_positions, strip_comments
 
 DEFAULT_SCOPE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/template"
 MAX_COPIES = 1000  # copies one resource loop may ask for
@@ -88,15 +86,18 @@ _LOCATIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def _position(node: Any, path: tuple[Any, ...]) -> tuple[int, int] | None:
-    """(line, column), 1-based, of the last key or item of `path` in a ruamel node."""
+    """(line, column), 1-based, of the last key or item of `path` in a positioned node."""
     found = None
     for key in path:
-        if isinstance(node, CommentedMap) and key in node:
-            line, col = node.lc.key(key)
+        lc = getattr(node, "lc", None)
+        if lc is None:
+            return None
+        if isinstance(node, dict) and key in node:
+            line, col = lc.key(key)
             found = (line + 1, col + 1)
             node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            line, col = node.lc.item(key)
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            line, col = lc.item(key)
             found = (line + 1, col + 1)
             node = node[key]
         else:
@@ -112,12 +113,11 @@ def _node_line(node: Any) -> tuple[int, int]:
 
 
 def read_positions(text: str) -> Any:
-    """The document with positions (ruamel), or None when ruamel cannot read the JSON."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = True
+    """The document with the position of every object, key and item (a JSON-aware pass),
+    or None when the text does not parse as JSON."""
     try:
-        return yaml.load(text)
-    except Exception:  # JSON that YAML 1.2 rejects (e.g. tabs): no positions, still linted
+        return decode_with_positions(text)
+    except (ValueError, RecursionError):
         return None
 
 
