@@ -238,14 +238,13 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
 
 
 def _render(fmt: str, report: Any, colour: bool = False) -> str:
-    from .report import json_report, markdown, sarif, text
+    import importlib
+    # Each reporter is imported only when its format is asked for (sarif-om is heavy).
+    module = importlib.import_module(
+        f".report.{ {'json': 'json_report'}.get(fmt, fmt) }", __package__)
     if fmt == "text":
-        return text.render(report, colour=colour)
-    if fmt == "json":
-        return json_report.render(report)
-    if fmt == "sarif":
-        return sarif.render(report)
-    return markdown.render(report)
+        return module.render(report, colour=colour)
+    return module.render(report)
 
 
 @main.command()

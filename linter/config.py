@@ -14,10 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import jsonschema
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import InputError
 from .resources import schema_path
@@ -180,7 +176,9 @@ def discover(start: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator() -> Any:
+    import jsonschema  # imported when a config or snapshot is read: start-up stays fast
+
     with open(schema_path("config.schema.json"), encoding="utf-8") as fh:
         return jsonschema.Draft202012Validator(json.load(fh))
 
@@ -200,11 +198,12 @@ def _line_of(doc: Any, path: list[Any]) -> int | None:
     """The 1-based line of a schema error's path in the YAML document."""
     node, line = doc, None
     for key in path:
-        if isinstance(node, CommentedMap) and key in node:
+        if isinstance(node, dict) and hasattr(node, "lc") and key in node:
             pos = node.lc.key(key)
             line = pos[0] + 1
             node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+        elif isinstance(node, list) and hasattr(node, "lc") and isinstance(key, int) and \
+                key < len(node):
             pos = node.lc.item(key)
             line = pos[0] + 1
             node = node[key]
@@ -213,7 +212,7 @@ def _line_of(doc: Any, path: list[Any]) -> int | None:
     return line
 
 
-def _describe(err: jsonschema.ValidationError) -> tuple[str, list[Any]]:
+def _describe(err: Any) -> tuple[str, list[Any]]:
     path = list(err.absolute_path)
     where = ".".join(str(p) for p in path) or "top level"
     if err.validator == "additionalProperties":
@@ -236,6 +235,9 @@ def load(path: str | os.PathLike[str] | None, *, explicit: bool = False) -> Sett
                          hint="check the --config path" if explicit else None) from None
     from .sources.files import _check_aliases
     _check_aliases(path, text, 10_000)
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:

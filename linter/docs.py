@@ -74,7 +74,9 @@ def configuration_markdown(rules: Sequence[Rule]) -> str:
 def write_all(root: str = ".") -> None:
     from pathlib import Path
 
-    from .rules.registry import load_registry
+    from .rules.registry import METADATA_CACHE, load_registry, metadata_cache_text
+    (Path(root) / "policies" / METADATA_CACHE).write_text(metadata_cache_text(),
+                                                          encoding="utf-8")
     rules = list(load_registry())
     docs = Path(root) / "docs"
     docs.mkdir(exist_ok=True)

@@ -79,3 +79,9 @@ def test_generated_docs_are_fresh():
         "docs/rules.md is stale: run python -m linter.docs"
     assert (ROOT / "docs" / "configuration.md").read_text() == configuration_markdown(rules), \
         "docs/configuration.md is stale: run python -m linter.docs"
+
+
+def test_policy_metadata_cache_is_fresh():
+    from linter.rules.registry import METADATA_CACHE, metadata_cache_text
+    assert (ROOT / "policies" / METADATA_CACHE).read_text() == metadata_cache_text(), \
+        "policies/metadata-cache.json is stale: run python -m linter.docs"

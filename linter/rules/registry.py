@@ -10,15 +10,17 @@ listed by hand.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import importlib.util
 import pkgutil
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ruamel.yaml import YAML
 
 from ..errors import EngineError, InputError
 from ..resources import policies_dir
@@ -107,10 +109,16 @@ def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
                          line=1, hint="see policies/README.md")
     block = "\n".join(line[2:] if line.startswith("# ") else line[1:]
                       for line in m.group(1).splitlines())
-    try:
-        meta = YAML(typ="safe").load(block) or {}
-    except Exception as exc:  # ruamel raises several error types for bad YAML
-        raise InputError(str(path), f"METADATA is not valid YAML: {exc}", line=1) from None
+    cached = _metadata_cache().get(hashlib.sha256(block.encode("utf-8")).hexdigest()) \
+        if builtin else None
+    if cached is not None:
+        meta = cached
+    else:
+        try:
+            from ruamel.yaml import YAML
+            meta = YAML(typ="safe").load(block) or {}
+        except Exception as exc:  # ruamel raises several error types for bad YAML
+            raise InputError(str(path), f"METADATA is not valid YAML: {exc}", line=1) from None
     custom = meta.get("custom") or {}
     missing = [k for k in ("id", "level", "collection", "fields") if k not in custom]
     if missing or "title" not in meta:
@@ -132,6 +140,39 @@ def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
                         trusted=builtin),
         builtin=builtin,
     )
+
+
+METADATA_CACHE = "metadata-cache.json"
+
+
+@lru_cache(maxsize=1)
+def _metadata_cache() -> dict[str, Any]:
+    """The built-in policies' METADATA, parsed, by SHA-256 of the block: parsing ten YAML
+    blocks with ruamel costs more than the rest of start-up. `python -m linter.docs`
+    writes it; a stale entry is simply parsed again (and a test fails)."""
+    try:
+        with open(policies_dir() / METADATA_CACHE, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return {}
+
+
+def metadata_cache_text() -> str:
+    """The cache file's content for the policies as they are now."""
+    from ruamel.yaml import YAML
+    out = {}
+    for folder in sorted(p for p in policies_dir().iterdir()
+                         if p.is_dir() and p.name not in NOT_RULES):
+        main = folder / f"{folder.name}.rego"
+        if not main.exists():
+            continue
+        m = _METADATA.search(main.read_text(encoding="utf-8"))
+        if not m:
+            continue
+        block = "\n".join(line[2:] if line.startswith("# ") else line[1:]
+                          for line in m.group(1).splitlines())
+        out[hashlib.sha256(block.encode("utf-8")).hexdigest()] = YAML(typ="safe").load(block)
+    return json.dumps(out, indent=1, sort_keys=True) + "\n"
 
 
 def builtin_rules() -> list[Rule]:

@@ -16,8 +16,6 @@ import stat
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputError, ParseError
 from ..model import Inventory, Source
@@ -105,7 +103,8 @@ def read_text(path: str, limits: Limits) -> str:
                          f"{exc.start})", line=line, hint="save the file as UTF-8") from None
 
 
-def _yaml() -> YAML:
+def _yaml() -> Any:
+    from ruamel.yaml import YAML  # YAML inputs only: start-up stays fast
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
     return y
@@ -136,6 +135,7 @@ def parse(path: str, limits: Limits) -> ParsedFile:
                 pass
         raise ParseError(path, f"invalid JSON: {error.msg} (column {error.colno})",
                          line=error.lineno, hint="fix the JSON syntax") from None
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
     _check_aliases(path, text, limits.max_yaml_alias_nodes)
     try:
         document = _yaml().load(text)
@@ -160,6 +160,8 @@ def _check_aliases(path: str, text: str, limit: int) -> None:
     measured on the parser's events before anything is built."""
     if "*" not in text:
         return
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
     from ruamel.yaml.events import (AliasEvent, CollectionEndEvent, CollectionStartEvent,
                                     ScalarEvent)
     sizes: dict[str, int] = {}

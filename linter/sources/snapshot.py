@@ -12,7 +12,6 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import jsonschema
 
 from ..errors import InputError
 from ..resources import schema_path
@@ -21,7 +20,9 @@ from .parsed import ParsedFile
 
 
 @lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
+def _validator() -> Any:
+    import jsonschema  # imported when a config or snapshot is read: start-up stays fast
+
     with open(schema_path("inventory.schema.json"), encoding="utf-8") as fh:
         schema = json.load(fh)
     shallow = dict(schema)
