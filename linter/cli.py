@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from datetime import datetime, timezone
@@ -356,6 +357,17 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
                                   snapshot_document)
     if source == "arm" and management_groups:
         raise click.UsageError("--management-group needs --source resource-graph")
+    for sub in subscriptions:
+        if not re.fullmatch(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", sub):
+            raise click.BadParameter(f"'{sub}' is not a subscription ID (a GUID such as "
+                                     "11111111-1111-4111-8111-111111111111)",
+                                     param_hint="--subscription")
+    import importlib.util
+    if any(importlib.util.find_spec(m) is None for m in ("azure.identity", "azure.mgmt.compute",
+                                                         "azure.mgmt.resourcegraph")
+           if importlib.util.find_spec(m.split(".")[0]) is not None) or \
+            importlib.util.find_spec("azure") is None:
+        raise click.UsageError("export needs the Azure SDK: pip install 'gallerylint[azure]'")
     endpoint = arm_endpoint or CLOUDS[cloud]
     if not endpoint.startswith("https://"):
         raise click.BadParameter("the ARM endpoint must be https:// (TLS is never turned off; "
@@ -368,6 +380,10 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
     try:
         if not subs and not management_groups:
             subs = exporter.list_subscriptions()
+            if not subs:
+                raise EngineError(f"export from {endpoint}", "the credential sees no "
+                                  "subscription: name one with --subscription, or check the "
+                                  "login (az login, AZURE_ACCESS_TOKEN, workload identity)")
         if source == "resource-graph":
             exporter.resource_graph(subs, management_groups, result)
         else:
@@ -380,6 +396,14 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
     finally:
         progress.done()
     result.api_versions.update(exporter.api_versions)
+    for failed in result.failed_scopes:
+        click.echo(f"gallerylint: scope {failed['scope']} failed: {failed['error']}", err=True)
+    if result.failed_scopes and not allow_partial:
+        # A partial snapshot would pass as a clean estate: write none.
+        click.echo(f"gallerylint: no snapshot written ({len(result.failed_scopes)} scope(s) "
+                   "failed); fix access or pass --allow-partial to keep what was read",
+                   err=True)
+        sys.exit(3)
     doc = snapshot_document(result, source=source, cloud=cloud, subscriptions=subs,
                             management_groups=management_groups)
     write_atomically(output, json.dumps(doc, indent=1) + "\n")
@@ -388,10 +412,6 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
                         "virtualMachineScaleSets"))
     if not quiet:
         click.echo(f"gallerylint: wrote {output}: {counts}", err=True)
-    for failed in result.failed_scopes:
-        click.echo(f"gallerylint: scope {failed['scope']} failed: {failed['error']}", err=True)
-    if result.failed_scopes and not allow_partial:
-        sys.exit(3)
 
 
 @main.command("rules")

@@ -177,9 +177,27 @@ def test_500_that_does_not_recover_fails_the_scope(server, tmp_path):
     result, out = export(server, tmp_path)
     assert result.returncode == 3
     assert "failed: HTTP 500" in result.stderr
+    # A failed scope: no snapshot at all (it would lint as a clean estate).
+    assert not out.exists() and "no snapshot written" in result.stderr
+    result, out = export(server, tmp_path, "--allow-partial", name="partial.json")
+    assert result.returncode == 0, result.stderr
     doc = json.loads(out.read_text())
     assert doc["metadata"]["failedScopes"][0]["scope"].startswith("subscriptions:")
     assert doc["galleries"] == []
+
+
+def test_one_forbidden_subscription_of_three_fails_without_allow_partial(server, tmp_path):
+    server.faults.append(Fault("GET", "/subscriptions/22222222-2222-4222-8222-222222222222/",
+                               status=403, times=100))
+    result, out = export(server, tmp_path, "--source", "arm")
+    assert result.returncode == 3 and not out.exists()
+    assert "HTTP 403" in result.stderr
+
+
+def test_subscription_that_is_not_a_guid_is_exit_2(server, tmp_path):
+    result, out = export(server, tmp_path, "--subscription", "not-a-guid")
+    assert result.returncode == 2 and "not a subscription ID" in result.stderr
+    assert not out.exists()
 
 
 def test_allow_partial_exits_0_and_lists_the_failed_scope(server, tmp_path):
@@ -225,8 +243,8 @@ def test_sharing_groups_and_replication_status_fetched_for_just_those_resources(
 def test_wrong_token_fails_every_scope_without_leaking_it(server, tmp_path, monkeypatch):
     monkeypatch.setenv("AZURE_ACCESS_TOKEN", "wrong-token-value")
     result, out = export(server, tmp_path, "--subscription", "11111111-1111-4111-8111-111111111111")
-    assert result.returncode == 3
-    assert "wrong-token-value" not in result.stderr + out.read_text()
+    assert result.returncode == 3 and not out.exists()
+    assert "wrong-token-value" not in result.stderr and "HTTP 401" in result.stderr
 
 
 def test_interrupted_export_leaves_no_file(server, tmp_path):
@@ -235,7 +253,11 @@ def test_interrupted_export_leaves_no_file(server, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "linter.cli", "export", "--arm-endpoint",
                              server.endpoint, "--output", str(out)], cwd=tmp_path,
                             env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2)
+    # Interrupt once the query is in flight (the server holds it): wait on that, not a sleep.
+    deadline = time.monotonic() + 60
+    while not any(m == "POST" for m, _ in server.requests) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any(m == "POST" for m, _ in server.requests), "the export never sent its query"
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=30)
     assert proc.returncode != 0
