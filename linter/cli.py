@@ -27,7 +27,7 @@ DEFAULT_FILES = {"json": "gallerylint.json", "sarif": "gallerylint.sarif",
 
 
 def _fail(exc: GalleryLintError) -> None:
-    label = "error" if exc.exit_code == 2 else "engine error"
+    label = getattr(exc, "label", None) or ("error" if exc.exit_code == 2 else "engine error")
     click.echo(f"gallerylint: {label}: {exc}", err=True)
     sys.exit(exc.exit_code)
 
@@ -215,6 +215,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     rego_engine = make_engine(settings, engine, opa_url)
     result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
                  deployment_scope=deployment_scope, engine=rego_engine)
+    from .snapshots import problems as snapshot_problems
     from .waivers import expiry_notes
     findings = result.findings
     if baseline is not None:
@@ -225,7 +226,9 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category,
-                    notes=expiry_notes(settings, now))
+                    notes=expiry_notes(settings, now),
+                    warnings=[p.text for p in snapshot_problems(
+                        result.inventory, now, settings.input.max_snapshot_age_hours)])
     rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and sys.stdout.isatty()))
                 for fmt, dest in pairs]
     for fmt, dest, text in rendered:
@@ -288,10 +291,16 @@ def waive(rule: str, resource: str, reason: str, expires: str, config_path: str 
 @click.option("--config", "config_path", type=click.Path(dir_okay=False))
 @click.option("--deployment-scope", metavar="ID",
               help="/subscriptions/<id>/resourceGroups/<name> for template or plan resources.")
+@click.option("--allow-partial", is_flag=True,
+              help="Accept an inventory snapshot with scopes that failed to export.")
+@click.option("--max-age", "max_age", type=click.FloatRange(min=0, min_open=True),
+              metavar="HOURS",
+              help="Oldest snapshot accepted (default: input.max_snapshot_age_hours, 48).")
 @guarded
 def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, ...],
                  environment: str | None, fmt: str, now_text: str | None,
-                 config_path: str | None, deployment_scope: str | None) -> None:
+                 config_path: str | None, deployment_scope: str | None,
+                 allow_partial: bool, max_age: float | None) -> None:
     """Check a deployment against an inventory before it goes out; exit 1 on any failure."""
     from .gate import gate, render_json, render_text
     from .rules.registry import load_registry
@@ -300,8 +309,9 @@ def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, 
         check_deployment_scope(deployment_scope)
     settings = load_settings(config_path)
     registry = load_registry(settings.rule_paths, settings.allow_python)
+    max_age_hours = max_age if max_age is not None else settings.input.max_snapshot_age_hours
     results = gate(inventory_paths, deployment_paths, settings, now, registry, environment,
-                   deployment_scope)
+                   deployment_scope, allow_partial=allow_partial, max_age_hours=max_age_hours)
     if fmt == "json":
         click.echo(json.dumps(render_json(results), indent=2))
     else:

@@ -109,6 +109,7 @@ class InputLimits:
     max_file_bytes: int = 1 << 30
     max_yaml_alias_nodes: int = 10_000
     max_depth: int = 64
+    max_snapshot_age_hours: float = 48
 
 
 @dataclass(frozen=True)

@@ -53,9 +53,13 @@ class DeploymentResult:
 
 def gate(inventory_paths: Sequence[str], deployment_paths: Sequence[str], settings: Settings,
          now: datetime, registry: Registry, environment: str | None = None,
-         deployment_scope: str | None = None) -> list[DeploymentResult]:
+         deployment_scope: str | None = None, *, allow_partial: bool = False,
+         max_age_hours: float | None = None) -> list[DeploymentResult]:
     limits = input_limits(settings)
     inventory = load_paths(inventory_paths, settings.paths.exclude, limits, deployment_scope)
+    from .snapshots import problems, refuse
+    refuse(problems(inventory, now, max_age_hours if max_age_hours is not None
+                    else settings.input.max_snapshot_age_hours), allow_partial)
     incoming = load_paths(deployment_paths, (), limits, deployment_scope)
     if not incoming.deployments:
         raise InputError(deployment_paths[0] if deployment_paths else None,

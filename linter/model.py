@@ -267,6 +267,8 @@ class Inventory:
     skipped_special: list[str] = field(default_factory=list)  # FIFOs, devices, broken links
     unparsed_files: list[str] = field(default_factory=list)  # walked, not ours, do not parse
     duplicate_ids: list[tuple[str, str, str]] = field(default_factory=list)  # (id, first, then)
+    # Snapshots read: (path, metadata.createdAt as datetime or UNKNOWN, failedScopes)
+    snapshots: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
     unknown_values: int = 0
 
     def extend(self, other: "Inventory") -> None:
@@ -283,6 +285,7 @@ class Inventory:
         self.skipped_special.extend(other.skipped_special)
         self.unparsed_files.extend(other.unparsed_files)
         self.duplicate_ids.extend(other.duplicate_ids)
+        self.snapshots.extend(other.snapshots)
         self.unknown_values += other.unknown_values
 
     @property

@@ -186,3 +186,57 @@ def test_gate_text_output_and_no_deployment_is_exit_2(tmp_path):
     result = gallerylint("gate", "--inventory", str(inv), "--deployment", str(empty),
                          cwd=tmp_path)
     assert result.returncode == 2
+
+
+# -- partial and stale snapshots ------------------------------------------------------
+
+
+def snapshot(created="2026-11-20T12:00:00Z", failed=()):
+    by_type = {"microsoft.compute/galleries": "galleries",
+               "microsoft.compute/galleries/images": "imageDefinitions",
+               "microsoft.compute/galleries/images/versions": "imageVersions"}
+    doc = {"kind": "gallerylint.snapshot", "schemaVersion": 1,
+           "metadata": {"toolVersion": "0.1.0", "createdAt": created, "source": "arm",
+                        "subscriptions": [], "failedScopes": list(failed)},
+           "galleries": [], "imageDefinitions": [], "imageVersions": [],
+           "virtualMachines": [], "virtualMachineScaleSets": []}
+    for r in BASE:
+        doc[by_type[r["type"].lower()]].append(r)
+    return doc
+
+
+FAILED = [{"scope": "subscriptions:22222222-2222-4222-8222-222222222222",
+           "error": "HTTP 403: AuthorizationFailed"}]
+
+
+def test_lint_reports_a_partial_or_stale_snapshot_in_every_format(tmp_path):
+    snap = write(tmp_path / "snap.json", snapshot(created="2026-11-01T00:00:00Z", failed=FAILED))
+    result = gallerylint("lint", str(snap), "--now", NOW, "--format", "text", "--format",
+                         "sarif", "--output", str(tmp_path / "r.sarif"), "--format", "markdown",
+                         "--output", str(tmp_path / "r.md"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "is partial: 1 scope(s) were not scanned" in result.stdout
+    assert "480 hours old" in result.stdout
+    sarif = json.loads((tmp_path / "r.sarif").read_text())
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["level"] for n in notes] == ["warning", "warning"]
+    assert "partial" in (tmp_path / "r.md").read_text()
+    fresh = write(tmp_path / "fresh.json", snapshot())
+    result = gallerylint("lint", str(fresh), "--now", NOW, cwd=tmp_path)
+    assert "warning: snapshot" not in result.stdout
+
+
+def test_gate_fails_closed_on_a_partial_or_stale_inventory(tmp_path):
+    dep = write(tmp_path / "dep.json", [vm("new", security="TrustedLaunch")])
+    partial = write(tmp_path / "partial.json", snapshot(failed=FAILED))
+    base = ("gate", "--deployment", str(dep), "--now", NOW)
+    result = gallerylint(*base, "--inventory", str(partial), cwd=tmp_path)
+    assert result.returncode == 3 and "partial" in result.stderr and "--allow-partial" in \
+        result.stderr
+    result = gallerylint(*base, "--inventory", str(partial), "--allow-partial", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    old = write(tmp_path / "old.json", snapshot(created="2026-11-10T00:00:00Z"))
+    result = gallerylint(*base, "--inventory", str(old), cwd=tmp_path)
+    assert result.returncode == 3 and "hours old" in result.stderr
+    result = gallerylint(*base, "--inventory", str(old), "--max-age", "300", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr

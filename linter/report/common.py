@@ -52,6 +52,8 @@ class Report:
     now: datetime
     category: str = "gallerylint/"
     notes: Sequence[str] = ()  # tool notes (e.g. expired waivers), not findings
+    # What the run could not see (a partial or stale snapshot): SARIF execution notifications.
+    warnings: Sequence[str] = ()
 
     def counts(self) -> Counter[str]:
         return Counter(f.level for f in self.findings

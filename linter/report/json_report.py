@@ -35,6 +35,7 @@ def render(report: Report) -> str:
         "evaluatedAt": report.now.isoformat(),
         "findings": [finding_dict(report, f) for f in report.findings],
         "notes": list(report.notes),
+        "warnings": list(report.warnings),
         "summary": {
             "error": counts.get("error", 0), "warning": counts.get("warning", 0),
             "note": counts.get("note", 0), "waived": report.waived,

@@ -46,6 +46,8 @@ def render(report: Report) -> str:
         new = sum(1 for f in of_level if f.baseline_state == "new")
         waived = sum(1 for f in of_level if f.suppression is not None)
         lines.append(f"| {level} | {counts.get(level, 0)} | {new} | {waived} |")
+    for warning in report.warnings:
+        lines += ["", f"> **warning:** {escape(warning)}"]
     for note in report.notes:
         lines += ["", f"> note: {escape(note)}"]
     by_category = Counter(_category(f) for f in findings)

@@ -114,7 +114,10 @@ def build(report: Report) -> om.SarifLog:
             execution_successful=True,
             tool_configuration_notifications=[
                 om.Notification(message=om.Message(text=note), level="note")
-                for note in report.notes] or None)],
+                for note in report.notes] or None,
+            tool_execution_notifications=[
+                om.Notification(message=om.Message(text=warning), level="warning")
+                for warning in report.warnings] or None)],
     )
     return om.SarifLog(runs=[run], version="2.1.0", schema_uri=SARIF_SCHEMA)
 

@@ -37,6 +37,8 @@ def render(report: Report, colour: bool = False) -> str:
                f"{report.waived} waived; {report.inventory.resource_count} resources from "
                f"{len(report.inventory.files)} file(s)")
     lines.append(style(summary, bold=True))
+    for warning in report.warnings:
+        lines.append(f"warning: {warning}")
     for note in report.notes:
         lines.append(f"note: {note}")
     skipped = len(report.inventory.skipped_files)

@@ -354,6 +354,11 @@ def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
     if form == "snapshot":
         from .snapshot import check_snapshot
         check_snapshot(parsed)
+        from ..names import parse_time
+        meta = parsed.document.get("metadata") or {}
+        failed = meta.get("failedScopes") if isinstance(meta.get("failedScopes"), list) else []
+        inventory.snapshots.append((parsed.path, parse_time(meta.get("createdAt")),
+                                    [f for f in failed if isinstance(f, dict)]))
         skus = parsed.document.get("resourceSkus")
         if isinstance(skus, list):
             load_skus(parsed, inventory, skus)
