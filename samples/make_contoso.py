@@ -492,7 +492,9 @@ def catalog_v2() -> list[dict]:
     nvme = {"name": "DiskControllerTypes", "value": "SCSI, NVMe"}
     sas = "https://contosov2.blob.core.windows.net/legal/eula.txt?sv=2024-08-04&se=2030-01-01&sr=b&sp=r&sig=REDACTEDREDACTED"
     rows = [
-        _c_gallery("contoso_v2", SC, "Private"),
+        {**_c_gallery("contoso_v2", SC, "Private"), "properties": {
+            **_c_gallery("contoso_v2", SC, "Private")["properties"],
+            "softDeletePolicy": {"isSoftDeleteEnabled": True}}},
         # Shared with its own subscription only: ACG502 stays quiet (v2 correction).
         _c_gallery("contoso_partners", FC, "Groups",
                    {"groups": [{"type": "Subscriptions", "ids": [SUB_C]}]}),

@@ -31,14 +31,18 @@ from linter.export.queries import QUERIES, QUERY_TYPES
 
 TOKEN = "test-token-not-a-secret"
 ARG_ONLY = ("tenantId", "kind", "resourceGroup", "subscriptionId", "managedBy", "plan",
-            "identity", "zones", "extendedLocation")
+            "identity", "zones")
 TYPE_NAMES = {
     "microsoft.compute/galleries": "Microsoft.Compute/galleries",
     "microsoft.compute/galleries/images": "Microsoft.Compute/galleries/images",
     "microsoft.compute/galleries/images/versions": "Microsoft.Compute/galleries/images/versions",
     "microsoft.compute/virtualmachines": "Microsoft.Compute/virtualMachines",
     "microsoft.compute/virtualmachinescalesets": "Microsoft.Compute/virtualMachineScaleSets",
+    "microsoft.compute/galleries/applications": "Microsoft.Compute/galleries/applications",
+    "microsoft.compute/galleries/applications/versions":
+        "Microsoft.Compute/galleries/applications/versions",
 }
+SOFT_DELETED = "microsoft.compute/galleries/softdeletedartifacttypes/artifacts/versions"
 
 
 def arm_body(row: dict[str, Any]) -> dict[str, Any]:
@@ -66,8 +70,13 @@ class Fault:
 
 class AzureTestServer:
     def __init__(self, resources: list[dict[str, Any]], *, page_size: int = 2,
-                 graph_page_size: int = 1000, subscriptions: list[str] | None = None) -> None:
+                 graph_page_size: int = 1000, subscriptions: list[str] | None = None,
+                 skus: list[dict[str, Any]] | None = None) -> None:
         self.resources = [r for r in resources if str(r.get("type", "")).lower() in TYPE_NAMES]
+        # The recycle bin is served only by its listing; Resource SKUs by their list.
+        self.soft_deleted = [r for r in resources
+                             if str(r.get("type", "")).lower() == SOFT_DELETED]
+        self.skus = skus or []
         self.page_size = page_size
         self.graph_page_size = graph_page_size
         self.subscriptions = subscriptions or sorted({_sub(r["id"]) for r in self.resources})
@@ -177,6 +186,20 @@ class AzureTestServer:
                     items = [arm_body(r) for r in owner.of_type(rtype)
                              if _sub(r["id"]) == m.group(1)]
                     return self._page(items, start, path, query)
+                m = re.match(r"^/subscriptions/([^/]+)/providers/microsoft\.compute/skus$", low)
+                if m:
+                    wanted = query.get("$filter", [""])[0]
+                    loc = re.search(r"location eq '([^']+)'", wanted)
+                    items = [k for k in owner.skus if loc is None or loc.group(1).lower() in
+                             [x.lower() for x in k.get("locations", [])]]
+                    return self._page(items, start, path, query)
+                if re.search(r"/softdeletedartifacttypes/images/artifacts/[^/]+/versions$", low):
+                    gallery = low.split("/softdeletedartifacttypes/")[0]
+                    image = low.rsplit("/", 2)[1]
+                    items = [r for r in owner.soft_deleted
+                             if r["id"].lower().startswith(gallery + "/") and
+                             r["id"].lower().split("/artifacts/")[1].split("/")[0] == image]
+                    return self._page(items, start, path, query)
                 resource = [r for r in owner.resources if r["id"].lower() == low]
                 if resource:
                     body = arm_body(resource[0])
@@ -188,18 +211,27 @@ class AzureTestServer:
                                                    if k != "groups"}
                     if expand != "ReplicationStatus":
                         props.pop("replicationStatus", None)
+                    if expand != "ValidationProfile":
+                        props.pop("validationsProfile", None)
                     body["properties"] = props
                     return self._send(200, body)
-                for child, rtype in (("/images", "microsoft.compute/galleries/images"),
-                                     ("/versions", "microsoft.compute/galleries/images/versions")):
+                for child, rtype in (
+                        ("/images", "microsoft.compute/galleries/images"),
+                        ("/versions", "microsoft.compute/galleries/images/versions"),
+                        ("/applications", "microsoft.compute/galleries/applications"),
+                        ("/versions", "microsoft.compute/galleries/applications/versions")):
                     if low.endswith(child):
                         parent = low[: -len(child)]
+                        if child == "/versions" and ("/applications/" in parent) != (
+                                "applications" in rtype):
+                            continue
                         items = []
                         for r in owner.of_type(rtype):
                             if r["id"].lower().rsplit("/", 2)[0] == parent:
                                 body = arm_body(r)
                                 props = dict(body.get("properties") or {})
                                 props.pop("replicationStatus", None)  # lists never expand
+                                props.pop("validationsProfile", None)
                                 body["properties"] = props
                                 items.append(body)
                         return self._page(items, start, path, query)
@@ -258,9 +290,11 @@ def project(query: str, row: dict[str, Any]) -> dict[str, Any]:
             "subscriptionId": _sub(row["id"]), "resourceGroup": _rg(row["id"]).lower(),
             "tags": row.get("tags") or {}}
     props = row.get("properties") or {}
-    if query in ("galleries", "imageDefinitions", "imageVersions"):
+    if query in ("galleries", "imageDefinitions", "imageVersions", "applications",
+                 "applicationVersions"):
         props = dict(props)
         props.pop("replicationStatus", None)
+        props.pop("validationsProfile", None)
         if "sharingProfile" in props:
             props["sharingProfile"] = {k: v for k, v in props["sharingProfile"].items()
                                        if k != "groups"}
@@ -276,7 +310,14 @@ def project(query: str, row: dict[str, Any]) -> dict[str, Any]:
                     "storageAccountType") or "",
                 "dataDiskTypes": sp.get("dataDisks"),
                 "securityType": (props.get("securityProfile") or {}).get("securityType") or "",
-                "vmssId": (props.get("virtualMachineScaleSet") or {}).get("id") or ""}
+                "vmssId": (props.get("virtualMachineScaleSet") or {}).get("id") or "",
+                "vmSize": (props.get("hardwareProfile") or {}).get("vmSize") or "",
+                "diskControllerType": sp.get("diskControllerType") or "",
+                "osType": (sp.get("osDisk") or {}).get("osType") or "",
+                "diffDiskSettings": (sp.get("osDisk") or {}).get("diffDiskSettings"),
+                "galleryApplications": (props.get("applicationProfile") or {}).get(
+                    "galleryApplications"),
+                "extendedLocation": row.get("extendedLocation")}
     vp = props.get("virtualMachineProfile") or {}
     sp = vp.get("storageProfile") or {}
     ref = sp.get("imageReference") or {}
@@ -289,4 +330,10 @@ def project(query: str, row: dict[str, Any]) -> dict[str, Any]:
             "osDiskType": ((sp.get("osDisk") or {}).get("managedDisk") or {}).get(
                 "storageAccountType") or "",
             "dataDiskTypes": sp.get("dataDisks"),
-            "securityType": (vp.get("securityProfile") or {}).get("securityType") or ""}
+            "securityType": (vp.get("securityProfile") or {}).get("securityType") or "",
+            "diskControllerType": sp.get("diskControllerType") or "",
+            "osType": (sp.get("osDisk") or {}).get("osType") or "",
+            "diffDiskSettings": (sp.get("osDisk") or {}).get("diffDiskSettings"),
+            "galleryApplications": (vp.get("applicationProfile") or {}).get(
+                "galleryApplications"),
+            "extendedLocation": row.get("extendedLocation")}

@@ -122,8 +122,9 @@ def test_resource_graph_calls_are_one_per_thousand_rows(tmp_path, monkeypatch):
         vms = len([r for r in rows if r["type"] == "microsoft.compute/virtualmachines"])
         assert vms == 2500
         assert dict(srv.graph_calls) == {
-            "galleries": 1, "imageDefinitions": 1, "imageVersions": 1,
-            "virtualMachines": math.ceil(vms / 1000), "virtualMachineScaleSets": 1}
+            "galleries": 1, "imageDefinitions": 1, "imageVersions": 1, "applications": 1,
+            "applicationVersions": 1, "virtualMachines": math.ceil(vms / 1000),
+            "virtualMachineScaleSets": 1}
         assert result.resource_graph_calls == dict(srv.graph_calls)
         assert len(result.arrays["virtualMachines"]) == 2500
 
@@ -269,3 +270,35 @@ def test_http_endpoint_is_refused(tmp_path):
                              "http://127.0.0.1:1", "--output", str(tmp_path / "x.json")],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "https" in result.stderr
+
+
+V2_FILES = [*V1_FILES, SAMPLE / "catalog-v2.json"]
+
+
+@pytest.mark.parametrize("source", ["resource-graph", "arm"])
+def test_export_carries_what_catalog_v2_reads(tmp_path, monkeypatch, source):
+    """VM applications, the soft-deleted listing, Resource SKUs and Trusted Launch
+    validation: exported, they give the findings the files give."""
+    rows = []
+    for path in V2_FILES:
+        rows += json.loads(path.read_text())["data"]
+    skus = json.loads((SAMPLE / "resource-skus.json").read_text())
+    with AzureTestServer(rows, page_size=7, skus=skus) as srv:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", srv.ca_file(str(tmp_path / "ca.pem")))
+        monkeypatch.setenv("AZURE_ACCESS_TOKEN", TOKEN)
+        monkeypatch.setenv("GALLERYLINT_EXPORT_BACKOFF_SECONDS", "0.01")
+        result, out = export(srv, tmp_path, "--source", source)
+        assert result.returncode == 0, result.stderr
+        requests = [p for _, p in srv.requests]
+    doc = json.loads(out.read_text())
+    jsonschema.Draft202012Validator(json.loads(
+        (ROOT / "schemas" / "inventory.schema.json").read_text())).validate(doc)
+    assert len(doc["applications"]) == 2 and len(doc["applicationVersions"]) == 4
+    assert [r["name"] for r in doc["resourceSkus"]] == ["Standard_E2bds_v5"]
+    # One Resource SKUs call per subscription that has VMs or scale sets.
+    assert sum("/providers/Microsoft.Compute/skus" in p for p in requests) == 3
+    assert any("ValidationProfile" in p for p in requests)
+    got = {f for f in lint_findings(out)}
+    want = {f for f in lint_findings(*V2_FILES, SAMPLE / "resource-skus.json")}
+    assert got == want
+    assert {f[0] for f in got} >= {"ACG311", "ACG703", "ACG705", "ACG901", "ACG905"}

@@ -42,7 +42,12 @@ PAGE_SIZE = 1000
 MAX_ATTEMPTS = 6
 CONCURRENCY = 8
 SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
-                   "virtualMachineScaleSets")
+                   "virtualMachineScaleSets", "applications", "applicationVersions",
+                   "softDeletedVersions", "resourceSkus")
+SKUS_API_VERSION = "2021-07-01"  # Resource SKUs - List
+SOFT_DELETE_API_VERSION = "2024-03-03"  # the first GalleryRP version with the recycle bin
+VALIDATION_API_VERSION = "2025-03-03"  # $expand=ValidationProfile
+_TRUSTED_LAUNCH_SUPPORTED = ("trustedlaunchsupported", "trustedlaunchandconfidentialvmsupported")
 
 
 class ExportError(GalleryLintError):
@@ -276,6 +281,7 @@ class Exporter:
             for array, rows in rows_of_scope.items():
                 result.arrays[array].extend(rows)
         self._complete_from_arm(result)
+        self.catalog_v2_extras(result)
 
     def _pace(self, quota: dict[str, Any]) -> None:
         """Wait out the user quota when the last response said it is spent."""
@@ -330,6 +336,127 @@ class Exporter:
         except Exception as exc:
             result.failed_scopes.append({"scope": row["id"], "error": _describe(exc)})
 
+    # -- what catalog v2 reads and Resource Graph does not carry ------------------------
+
+    def get_json(self, subscription: str, url: str, what: str) -> list[dict[str, Any]]:
+        """Every item of an ARM list URL (nextLink paging, each page retried). A nextLink
+        is followed only to the ARM endpoint's own scheme, host and port: anywhere else
+        would receive the bearer token."""
+        from urllib.parse import urljoin, urlsplit
+
+        from azure.core.rest import HttpRequest
+        client = self.compute(subscription)
+        base = urlsplit(self.endpoint)
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        next_url: str | None = url
+        while next_url:
+            absolute = urljoin(self.endpoint + "/", next_url)
+            target = urlsplit(absolute)
+            if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+                raise ExportError(what, f"a nextLink points to {target.scheme}://"
+                                  f"{target.netloc}, not {self.endpoint}: refused")
+            if absolute in seen:
+                raise ExportError(what, "a nextLink repeats an earlier page: refused")
+            seen.add(absolute)
+            request = HttpRequest("GET", absolute)
+            response = with_retries(lambda: _checked(client._client.send_request(request)),
+                                    what, self.sleep)
+            body = response.json()
+            page = body.get("value") if isinstance(body, dict) else None
+            if not isinstance(page, list):
+                raise ExportError(what, "the response has no value array")
+            items += [i for i in page if isinstance(i, dict)]
+            self.progress.page(len(page))
+            next_url = body.get("nextLink") if isinstance(body.get("nextLink"), str) else None
+        return items
+
+    def catalog_v2_extras(self, result: ExportResult) -> None:
+        """The soft-deleted listing of galleries with soft delete on, the Resource SKUs of
+        the sizes and regions in use (one call per subscription), and the Trusted Launch
+        validation of versions whose definition supports Trusted Launch."""
+        jobs: list[Callable[[], None]] = []
+        for row in result.arrays["galleries"]:
+            props = row.get("properties") if isinstance(row.get("properties"), dict) else {}
+            policy = props.get("softDeletePolicy") or {}
+            if isinstance(policy, dict) and policy.get("isSoftDeleteEnabled") is True:
+                gallery_id = row["id"].lower()
+                for image in result.arrays["imageDefinitions"]:
+                    if image["id"].lower().startswith(gallery_id + "/images/"):
+                        jobs.append(lambda row=row, image=image: self._soft_deleted(
+                            row, image, result))
+        supported = set()
+        for image in result.arrays["imageDefinitions"]:
+            props = image.get("properties") if isinstance(image.get("properties"), dict) else {}
+            for f in props.get("features") or []:
+                if isinstance(f, dict) and str(f.get("name", "")).lower() == "securitytype" and \
+                        str(f.get("value", "")).lower() in _TRUSTED_LAUNCH_SUPPORTED:
+                    supported.add(image["id"].lower())
+        for version in result.arrays["imageVersions"]:
+            if version["id"].lower().rsplit("/versions/", 1)[0] in supported:
+                jobs.append(lambda version=version: self._validation(version, result))
+        sizes: dict[str, set[tuple[str, str]]] = {}
+        for array in ("virtualMachines", "virtualMachineScaleSets"):
+            for row in result.arrays[array]:
+                size = row.get("vmSize") or row.get("skuName") or \
+                    ((row.get("properties") or {}).get("hardwareProfile") or {}).get("vmSize") \
+                    or (row.get("sku") or {}).get("name")
+                if isinstance(size, str) and size:
+                    sub = row["id"].split("/")[2]
+                    sizes.setdefault(sub, set()).add(
+                        (size.lower(), str(row.get("location", "")).replace(" ", "").lower()))
+        for sub, wanted in sizes.items():
+            jobs.append(lambda sub=sub, wanted=wanted: self._skus(sub, wanted, result))
+        if not jobs:
+            return
+        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+            for future in [pool.submit(job) for job in jobs]:
+                future.result()
+
+    def _soft_deleted(self, gallery: dict[str, Any], image: dict[str, Any],
+                      result: ExportResult) -> None:
+        sub = gallery["id"].split("/")[2]
+        url = (f"{self.endpoint}{gallery['id']}/softDeletedArtifactTypes/Images/artifacts/"
+               f"{image['name']}/versions?api-version={SOFT_DELETE_API_VERSION}")
+        try:
+            result.arrays["softDeletedVersions"].extend(
+                self.get_json(sub, url, "soft-deleted listing"))
+        except Exception as exc:
+            result.failed_scopes.append({"scope": image["id"], "error": _describe(exc)})
+
+    def _validation(self, version: dict[str, Any], result: ExportResult) -> None:
+        from azure.core.rest import HttpRequest
+        sub = version["id"].split("/")[2]
+        url = (f"{self.endpoint}{version['id']}?api-version={VALIDATION_API_VERSION}"
+               "&$expand=ValidationProfile")
+        try:
+            client = self.compute(sub)
+            response = with_retries(
+                lambda: _checked(client._client.send_request(HttpRequest("GET", url))),
+                "get version", self.sleep)
+            profile = ((response.json() or {}).get("properties") or {}).get("validationsProfile")
+            if profile is not None:
+                version.setdefault("properties", {})["validationsProfile"] = profile
+        except Exception as exc:
+            result.failed_scopes.append({"scope": version["id"], "error": _describe(exc)})
+
+    def _skus(self, sub: str, wanted: set[tuple[str, str]], result: ExportResult) -> None:
+        regions = {r for _, r in wanted if r}
+        url = (f"{self.endpoint}/subscriptions/{sub}/providers/Microsoft.Compute/skus"
+               f"?api-version={SKUS_API_VERSION}")
+        if len(regions) == 1:
+            url += f"&$filter=location eq '{next(iter(regions))}'"
+        names = {n for n, _ in wanted}
+        try:
+            for item in self.get_json(sub, url, "resource SKUs"):
+                if str(item.get("resourceType", "")).lower() == "virtualmachines" and \
+                        str(item.get("name", "")).lower() in names:
+                    result.arrays["resourceSkus"].append(
+                        {k: item.get(k) for k in ("resourceType", "name", "locations",
+                                                  "capabilities")})
+        except Exception as exc:
+            result.failed_scopes.append({"scope": f"skus:{sub}", "error": _describe(exc)})
+
     # -- ARM ------------------------------------------------------------------------
 
     def arm(self, subscriptions: Sequence[str], result: ExportResult) -> None:
@@ -339,6 +466,7 @@ class Exporter:
             except Exception as exc:
                 result.failed_scopes.append({"scope": f"subscriptions:{sub}",
                                              "error": _describe(exc)})
+        self.catalog_v2_extras(result)
 
     def _arm_subscription(self, sub: str, result: ExportResult) -> None:
         client = self.compute(sub)
@@ -364,6 +492,11 @@ class Exporter:
                                 rg, name, image["name"], version["name"],
                                 expand="ReplicationStatus").as_dict(), "get version", self.sleep)
                     arrays["imageVersions"].append(version)
+            for app in self._paged(client.gallery_applications.list_by_gallery(rg, name)):
+                arrays["applications"].append(app)
+                arrays["applicationVersions"] += list(self._paged(
+                    client.gallery_application_versions.list_by_gallery_application(
+                        rg, name, app["name"])))
         arrays["virtualMachines"] = list(self._paged(client.virtual_machines.list_all()))
         arrays["virtualMachineScaleSets"] = list(
             self._paged(client.virtual_machine_scale_sets.list_all()))
@@ -437,5 +570,6 @@ def snapshot_document(result: ExportResult, *, source: str, cloud: str,
             "managementGroups": list(management_groups),
             "failedScopes": result.failed_scopes,
         },
-        **{k: [redact(r) for r in result.arrays[k]] for k in SNAPSHOT_ARRAYS},
+        **{k: [redact(r) for r in result.arrays[k]] for k in SNAPSHOT_ARRAYS
+           if result.arrays[k] or k in SNAPSHOT_ARRAYS[:5]},
     }

@@ -24,6 +24,14 @@ QUERIES: dict[str, str] = {
 | where type =~ 'microsoft.compute/galleries/images/versions'
 | project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
 | order by id asc""",
+    "applications": """resources
+| where type =~ 'microsoft.compute/galleries/applications'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
+| order by id asc""",
+    "applicationVersions": """resources
+| where type =~ 'microsoft.compute/galleries/applications/versions'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
+| order by id asc""",
     "virtualMachines": """resources
 | where type =~ 'microsoft.compute/virtualmachines'
 | extend ir = properties.storageProfile.imageReference
@@ -34,7 +42,13 @@ QUERIES: dict[str, str] = {
           osDiskType = tostring(properties.storageProfile.osDisk.managedDisk.storageAccountType),
           dataDiskTypes = properties.storageProfile.dataDisks,
           securityType = tostring(properties.securityProfile.securityType),
-          vmssId = tostring(properties.virtualMachineScaleSet.id)
+          vmssId = tostring(properties.virtualMachineScaleSet.id),
+          vmSize = tostring(properties.hardwareProfile.vmSize),
+          diskControllerType = tostring(properties.storageProfile.diskControllerType),
+          osType = tostring(properties.storageProfile.osDisk.osType),
+          diffDiskSettings = properties.storageProfile.osDisk.diffDiskSettings,
+          galleryApplications = properties.applicationProfile.galleryApplications,
+          extendedLocation
 | order by id asc""",
     "virtualMachineScaleSets": """resources
 | where type =~ 'microsoft.compute/virtualmachinescalesets'
@@ -47,7 +61,13 @@ QUERIES: dict[str, str] = {
           communityGalleryImageId = tostring(sp.imageReference.communityGalleryImageId),
           osDiskType = tostring(sp.osDisk.managedDisk.storageAccountType),
           dataDiskTypes = sp.dataDisks,
-          securityType = tostring(properties.virtualMachineProfile.securityProfile.securityType)
+          securityType = tostring(properties.virtualMachineProfile.securityProfile.securityType),
+          diskControllerType = tostring(sp.diskControllerType),
+          osType = tostring(sp.osDisk.osType),
+          diffDiskSettings = sp.osDisk.diffDiskSettings,
+          galleryApplications =
+              properties.virtualMachineProfile.applicationProfile.galleryApplications,
+          extendedLocation
 | order by id asc""",
 }
 
@@ -56,6 +76,8 @@ QUERY_TYPES = {
     "galleries": "microsoft.compute/galleries",
     "imageDefinitions": "microsoft.compute/galleries/images",
     "imageVersions": "microsoft.compute/galleries/images/versions",
+    "applications": "microsoft.compute/galleries/applications",
+    "applicationVersions": "microsoft.compute/galleries/applications/versions",
     "virtualMachines": "microsoft.compute/virtualmachines",
     "virtualMachineScaleSets": "microsoft.compute/virtualmachinescalesets",
 }

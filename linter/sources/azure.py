@@ -653,8 +653,8 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
     of a million-VM estate, so it reads each column once and calls little."""
     get = res.get
     is_vmss = kind == VMSS
+    sku = get("sku")
     if is_vmss:
-        sku = get("sku")
         capacity = _int(sku.get("capacity")) if isinstance(sku, dict) else _int(get("capacity"))
         scale_set_id = None
     else:
@@ -682,7 +682,13 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
         capacity=capacity,
         scale_set_id=scale_set_id,
         source=source,
-        vm_size=_text(get("vmSize")),
+        vm_size=_text(get("skuName") if is_vmss else get("vmSize")) or (
+            _str(sku.get("name")) if is_vmss and isinstance(sku, dict) else None),
+        disk_controller_type=_low_str(get("diskControllerType")),
+        os_type=_low_str(get("osType")),
+        ephemeral_os_disk=bool(get("diffDiskSettings")),
+        extended_location=_extended_location(get("extendedLocation")),
+        applications=_applications({"galleryApplications": get("galleryApplications")}),
     )
 
 
