@@ -49,7 +49,11 @@ def _gallerylint(args: list[str]) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     if _input("ALLOW_PYTHON_RULES").lower() != "true":
         env["GALLERYLINT_ALLOW_PYTHON"] = "0"  # config's rules.allow_python cannot turn it on
-    return subprocess.run([sys.executable, "-m", "linter.cli", *args], env=env,
+    if os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request"):
+        env["GALLERYLINT_UNTRUSTED_CONFIG"] = "1"  # the PR's config cannot pick an engine URL
+    # -P: the workspace (a tree the pull request controls) is never on sys.path, so a
+    # `linter/` package there cannot replace the installed one.
+    return subprocess.run([sys.executable, "-P", "-m", "linter.cli", *args], env=env,
                           capture_output=True, text=True)
 
 

@@ -19,6 +19,7 @@ import click
 from . import __version__
 from . import config as config_module
 from .errors import EngineError, GalleryLintError, InputError
+from .atomic import write_atomically
 from .findings import at_or_above
 
 FORMATS = ("text", "json", "sarif", "markdown")
@@ -85,10 +86,25 @@ def make_engine(settings: config_module.Settings, engine: str | None,
         if opa_url:
             raise click.UsageError("--opa-url needs --engine opa")
         return EmbeddedEngine(timeout_seconds=settings.engine.timeout_seconds)
+    untrusted = os.environ.get("GALLERYLINT_UNTRUSTED_CONFIG") == "1"
+    if untrusted and (settings.engine.opa_url or settings.engine.token_env):
+        # On a tree a contributor controls (the Action on pull_request), the config may not
+        # choose where the facts and a token go: only the command line or the Action can.
+        raise InputError(settings.path, "engine.opa_url and engine.token_env are not read "
+                         "from an untrusted config (GALLERYLINT_UNTRUSTED_CONFIG=1)",
+                         hint="pass --opa-url and GALLERYLINT_OPA_TOKEN_ENV instead")
     url = opa_url or settings.engine.opa_url
     if not url:
         raise click.UsageError("--engine opa needs --opa-url (or engine.opa_url in config)")
-    token = os.environ.get(settings.engine.token_env) if settings.engine.token_env else None
+    token_env = os.environ.get("GALLERYLINT_OPA_TOKEN_ENV") or settings.engine.token_env
+    token = os.environ.get(token_env) if token_env else None
+    if token is not None:
+        from urllib.parse import urlsplit
+        target = urlsplit(url)
+        loopback = (target.hostname or "") in ("127.0.0.1", "::1", "localhost")
+        if target.scheme != "https" and not loopback:
+            raise click.BadParameter("a token is sent only over https (or to loopback); "
+                                     f"{url} is neither", param_hint="--opa-url")
     from .engines.opa import OpaEngine
     return OpaEngine(url, token=token, timeout=settings.engine.timeout_seconds)
 
@@ -116,32 +132,6 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
     if "text" in formats:
         pairs.insert(formats.index("text"), ("text", "-"))
     return pairs
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write text through a temporary file and a rename: never a half-written report.
-    A lone surrogate from an input becomes "?", never a crash."""
-    write_atomically_bytes(path, text.encode("utf-8", errors="replace"))
-
-
-def write_atomically_bytes(path: str, data: bytes) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gallerylint-", dir=directory)
-    except OSError as exc:
-        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
-                         hint="check the --output path") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def load_settings(config_path: str | None) -> config_module.Settings:

@@ -74,7 +74,12 @@ def add_waiver(config_path: str, rule: str, resource: str, reason: str, expires:
     entry["reason"] = reason
     entry["expires"] = expires
     waivers.append(entry)
-    tmp = config_path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        yaml.dump(doc, fh)
-    os.replace(tmp, config_path)
+    import io
+
+    from .atomic import write_atomically
+    buffer = io.StringIO()
+    yaml.dump(doc, buffer)
+    # A symlinked config keeps its link: the target is rewritten (a unique temporary file
+    # beside it, then a rename), never the link replaced by a file.
+    target = os.path.realpath(config_path) if os.path.islink(config_path) else config_path
+    write_atomically(target, buffer.getvalue())

@@ -58,7 +58,8 @@ def test_no_input_is_interpolated_into_a_script():
                 assert "${{" not in step.get("run", ""), (flow.name, step.get("name"))
 
 
-def run_action(tmp_path: Path, inputs: dict[str, str]) -> tuple[dict[str, str], str, int]:
+def run_action(tmp_path: Path, inputs: dict[str, str], workspace: Path = ROOT,
+               event: str = "push") -> tuple[dict[str, str], str, int]:
     """Execute the action's shell steps as the runner would: inputs through env:,
     GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, steps.run.outputs for later steps."""
     values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
@@ -85,9 +86,10 @@ def run_action(tmp_path: Path, inputs: dict[str, str]) -> tuple[dict[str, str], 
         # setup-python puts its interpreter first on PATH; here, the one running the tests.
         path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         env = {**os.environ, "PATH": path, "GITHUB_OUTPUT": str(output_file),
-               "GITHUB_STEP_SUMMARY": str(summary_file), "RUNNER_TEMP": str(tmp_path)}
+               "GITHUB_STEP_SUMMARY": str(summary_file), "RUNNER_TEMP": str(tmp_path),
+               "GITHUB_EVENT_NAME": event}
         env.update({k: expand(str(v)) for k, v in (step.get("env") or {}).items()})
-        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=ROOT, env=env,
+        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workspace, env=env,
                               capture_output=True, text=True, timeout=300)
         if step.get("id") == "run":
             assert proc.returncode == 0, proc.stderr
@@ -153,3 +155,29 @@ def test_action_never_runs_python_rules_from_the_tree_unless_asked(tmp_path):
         "paths": "samples/contoso/galleries.json", "config": str(config)})
     assert not marker.exists()
     assert outputs["exit-code"] == "2" and "allow_python" in summary
+
+
+def test_action_never_imports_a_linter_package_from_the_workspace(tmp_path):
+    workspace = tmp_path / "workspace"
+    (workspace / "linter").mkdir(parents=True)
+    marker = tmp_path / "hijacked"
+    hostile = (f"open({str(marker)!r}, 'w').write('x')\n"
+               "import sys; print('exit-code=0'); sys.exit(0)\n")
+    for name in ("__init__.py", "action.py", "cli.py"):
+        (workspace / "linter" / name).write_text(hostile)
+    (workspace / "galleries.json").write_text(
+        (ROOT / "samples" / "contoso" / "galleries.json").read_text())
+    outputs, summary, exit_code = run_action(tmp_path, {"paths": "galleries.json"},
+                                             workspace=workspace)
+    assert not marker.exists()
+    assert outputs["exit-code"] == "1" and exit_code == 1  # the real findings, not forged
+
+
+def test_untrusted_config_cannot_choose_the_engine_url_or_token(tmp_path):
+    config = tmp_path / ".gallerylint.yaml"
+    config.write_text("engine:\n  name: opa\n  opa_url: http://127.0.0.1:9\n"
+                      "  token_env: AZURE_CLIENT_SECRET\n")
+    outputs, summary, exit_code = run_action(tmp_path, {
+        "paths": "samples/contoso/galleries.json", "config": str(config)},
+        event="pull_request")
+    assert outputs["exit-code"] == "2" and "untrusted config" in summary

@@ -101,7 +101,7 @@ def write_bundle(output: str, facts: Facts) -> str:
             info.mtime = int(time.time())
             info.mode = 0o644
             tar.addfile(info, io.BytesIO(content))
-    from ..cli import write_atomically_bytes
+    from ..atomic import write_atomically_bytes
     write_atomically_bytes(output, buffer.getvalue())
     return revision
 

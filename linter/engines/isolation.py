@@ -17,6 +17,10 @@ from ..errors import EngineError
 
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    # A user policy sees no environment: regopy's opa.runtime() returns the process
+    # environment, and the job's secrets live there (clear() unsets the C environ too).
+    import os
+    os.environ.clear()
     try:
         conn.send(("ok", fn(*args)))
     except EngineError as exc:

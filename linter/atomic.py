@@ -1,0 +1,77 @@
+"""Atomic writing of reports, snapshots and bundles: a temporary file beside the target,
+then a rename, so an interrupted or failed run never leaves a half-written output.
+
+The target must be absent or a regular file: a symlink, a device, a FIFO or a
+directory is refused (exit 2), so `--output /dev/null` or a link planted in a
+pull request is never replaced. The file gets the permissions a new file would
+get under the user's umask (mkstemp alone gives 0600).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+
+from .errors import InputError
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def check_target(path: str) -> None:
+    """Refuse an output path that names anything but a regular file or nothing."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(path, f"cannot use the output path: {exc.strerror or exc}",
+                         hint="check the --output path") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise InputError(path, "the output path is a symbolic link; gallerylint does not "
+                         "write through links", hint="name a regular file, or '-' for stdout")
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(path, "the output path is a directory",
+                         hint="name a file inside it")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(path, "the output path is not a regular file (a device, FIFO or "
+                         "socket)", hint="name a regular file, or '-' for stdout")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write text (a lone surrogate from an input becomes "?", never a crash)."""
+    write_atomically_bytes(path, text.encode("utf-8", errors="replace"))
+
+
+def write_atomically_bytes(path: str, data: bytes) -> None:
+    check_target(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gallerylint-", dir=directory)
+    except OSError as exc:
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
+                         hint="check the --output path") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            os.fchmod(fh.fileno(), _umask_mode())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
+                         hint="check the free space and the --output path") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass

@@ -1,0 +1,90 @@
+"""What a hostile repository, config or input can and cannot do (issue: security)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "contoso" / "galleries.json"
+
+
+def cli(*args, env=None, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "linter.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120, env={**os.environ, **(env or {})})
+
+
+def test_outputs_refuse_links_devices_and_directories(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("keep")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    for path in (link, Path("/dev/null"), tmp_path):
+        result = cli("lint", str(SAMPLE), "--format", "json", "--output", str(path))
+        assert result.returncode == 2, (path, result.stderr)
+        assert str(path) in result.stderr
+    assert target.read_text() == "keep" and link.is_symlink()
+    assert Path("/dev/null").is_char_device()
+
+
+def test_reports_honour_the_umask(tmp_path):
+    out = tmp_path / "r.json"
+    result = subprocess.run(
+        ["bash", "-c", f"umask 022 && {sys.executable} -m linter.cli lint {SAMPLE} "
+                       f"--format json --output {out}"], capture_output=True, text=True,
+        cwd=ROOT, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    assert oct(out.stat().st_mode & 0o777) == "0o644"
+
+
+def test_user_policies_see_no_environment(tmp_path):
+    policies = tmp_path / "pol"
+    policies.mkdir()
+    (policies / "leak.rego").write_text("""# METADATA
+# title: leak-env
+# description: |
+#   Puts the runtime, environment included, in a message.
+# custom:
+#   id: ORG001
+#   level: error
+#   collection: galleries
+#   fields: [name]
+package org.leak
+
+import rego.v1
+
+violations := [v |
+	some item in input.items
+	v := {"k": item.k, "message": sprintf("%v", [opa.runtime()])}
+]
+""")
+    (tmp_path / ".gallerylint.yaml").write_text("rules:\n  paths: [pol]\n")
+    result = cli("lint", str(SAMPLE), "--format", "json", "--output", "-",
+                 env={"LEAKY_SECRET": "s3cr3t-value-91"}, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    messages = [f["message"] for f in json.loads(result.stdout)["findings"]
+                if f["ruleId"] == "ORG001"]
+    assert messages and all("s3cr3t-value-91" not in m for m in messages)
+    assert all('"env": {}' in m for m in messages)
+
+
+def test_terminal_output_carries_no_control_characters(tmp_path):
+    body = {"id": "/subscriptions/00000000-0000-4000-8000-00000000000a/resourceGroups/rg/"
+                  "providers/Microsoft.Compute/galleries/evil\u001b]8;;https://x.example\u0007"
+                  "\u001b[31mx\r",
+            "type": "Microsoft.Compute/galleries", "location": "westeurope",
+            "properties": {"sharingProfile": {"permissions": "Community"}}}
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(body))
+    result = cli("lint", str(path))
+    assert result.returncode == 1, result.stderr
+    assert "\u001b" not in result.stdout and "\r" not in result.stdout
+
+
+def test_a_token_goes_only_over_https_or_to_loopback():
+    result = cli("lint", str(SAMPLE), "--engine", "opa", "--opa-url",
+                 "http://opa.example.com:8181", env={"GALLERYLINT_OPA_TOKEN_ENV": "MY_TOKEN",
+                                                     "MY_TOKEN": "t0ken-value-77"})
+    assert result.returncode == 2 and "only over https" in result.stderr
+    assert "t0ken-value-77" not in result.stderr
