@@ -21,6 +21,10 @@ test-deps: venv
 # exit code 1 (findings at or above --fail-on) is the expected outcome here.
 demo: venv
 	@mkdir -p $(OUT)
+	@echo "== a Bicep module template and a single resource body (az sig image-version show)"
+	-$(BIN)/gallerylint lint samples/iac/bicep-modules/main.json samples/bodies/image-version.json \
+	    --now 2026-11-21T00:00:00Z
+	@echo "== the contoso estate"
 	$(BIN)/gallerylint lint samples/contoso/ --config samples/contoso/.gallerylint.yaml \
 	    --now 2026-11-21T00:00:00Z \
 	    --format text --format sarif --output $(OUT)/contoso.sarif \

@@ -238,3 +238,69 @@ def test_default_storage_type_follows_the_api_version(tmp_path):
                             capture_output=True, text=True, cwd=tmp_path)
     findings = json.loads(result.stdout)["findings"]
     assert [f["resourceId"].rsplit("/", 1)[1] for f in findings] == ["1.0.2024"]
+
+
+def test_bicep_module_sample_is_read_at_its_lines():
+    from linter.sources import load_paths
+    inv = load_paths([str(IAC / "bicep-modules" / "main.json")])
+    assert [d.name for d in inv.definitions] == ["img-web", "img-batch"]
+    # Both definitions come from the module's one resource, at its line in this file.
+    assert {d.source.line for d in inv.definitions} == {51}
+    assert all(d.gallery_id.endswith("/galleries/acg_modules") for d in inv.definitions)
+    results = sarif_results(str(IAC / "bicep-modules" / "main.json"))
+    assert len([r for r in results if r["ruleId"] == "ACG503"]) == 2
+    assert located(results, "ACG501") == [("samples/iac/bicep-modules/main.json", 27, 41)]
+
+
+def test_single_body_sample():
+    results = sarif_results(str(ROOT / "samples" / "bodies" / "image-version.json"))
+    assert sorted(r["ruleId"] for r in results) == ["ACG101", "ACG608"]
+
+
+def test_walking_a_folder_skips_what_is_not_ours_but_not_broken_azure(tmp_path):
+    (tmp_path / "tsconfig.json").write_text('{\n  // comments of another tool\n  "a": 1,\n}\n')
+    (tmp_path / "chart.yaml").write_text("{{ .Values.x }}: [\n")
+    (tmp_path / "g.json").write_text(json.dumps({"value": [{
+        "id": "/subscriptions/00000000-0000-4000-8000-00000000000a/resourceGroups/rg/providers/"
+              "Microsoft.Compute/galleries/g1", "type": "Microsoft.Compute/galleries",
+        "location": "westeurope", "properties": {}}]}))
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "skipped 2 file(s) that do not parse" in result.stdout
+    assert "tsconfig.json" in result.stdout and "chart.yaml" in result.stdout
+    (tmp_path / "broken.json").write_text('{"value": [{"type": "Microsoft.Compute/galleries",')
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2 and "broken.json" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint",
+                             str(tmp_path / "tsconfig.json")],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2  # named explicitly: any unreadable file is an error
+
+
+def test_two_templates_defining_the_same_id_are_named(tmp_path):
+    doc = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                      "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+           "resources": [{"type": "Microsoft.Compute/galleries", "apiVersion": "2024-03-03",
+                          "name": "same", "location": "westeurope", "properties": {}}]}
+    (tmp_path / "a.json").write_text(json.dumps(doc))
+    (tmp_path / "b.json").write_text(json.dumps(doc))
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "galleries/same is defined in" in result.stdout and "a.json" in result.stdout
+
+
+def test_templates_and_parameters_files_with_comments(tmp_path):
+    doc = ('{\n  // a comment\n  "$schema": "https://schema.management.azure.com/schemas/'
+           '2019-04-01/deploymentTemplate.json#",\n  "contentVersion": "1.0.0.0",\n'
+           '  "parameters": {"p": {"type": "string"}},\n  /* block */\n  "resources": [{"type":'
+           ' "Microsoft.Compute/galleries", "apiVersion": "2024-03-03", "name": "g", '
+           '"location": "westeurope", "properties": {"sharingProfile": {"permissions": '
+           '"[parameters(\'p\')]"}}}]\n}\n')
+    (tmp_path / "t.json").write_text(doc)
+    (tmp_path / "t.parameters.json").write_text(
+        '{\n  // the value\n  "parameters": {"p": {"value": "Community"}}\n}\n')
+    results = sarif_results(str(tmp_path / "t.json"))
+    assert [r["ruleId"] for r in results if r["ruleId"] == "ACG501"] == ["ACG501"]
