@@ -123,6 +123,16 @@ def _failed_regions(vf: VersionFacts) -> Any:
                         if s.lower() == "failed"))
 
 
+def _applied_security_feature(vf: VersionFacts) -> Any:
+    """The SecurityType value that applies to the version (features with startsAtVersion)."""
+    if vf.definition is None:
+        return UNKNOWN
+    value = vf.definition.feature("securitytype", vf.number)
+    if value is UNKNOWN or value is None:
+        return UNKNOWN if value is UNKNOWN else None
+    return _low(value)
+
+
 def _version_fields(facts: Facts) -> dict[str, Callable[[VersionFacts], Any]]:
     def regions(vf: VersionFacts) -> Any:
         if vf.regions is UNKNOWN:
@@ -137,6 +147,9 @@ def _version_fields(facts: Facts) -> dict[str, Callable[[VersionFacts], Any]]:
         "replication_state": lambda vf: _low(vf.version.replication_state),
         "failed_regions": _failed_regions,
         "reported_for_policy_violation": lambda vf: vf.version.reported_for_policy_violation,
+        "trusted_launch_validation_failed":
+            lambda vf: ("trustedlaunch", "failed") in vf.version.validations,
+        "security_feature_applied": _applied_security_feature,
         "policy_violation_count": lambda vf: len(vf.version.policy_violations),
     }
 
@@ -178,6 +191,22 @@ def _deployment_prekey(dep: DeploymentFacts) -> tuple[Any, ...]:
             d.data_disk_types, d.security_type)
 
 
+def _gallery_deployment_fields(facts: Facts) -> dict[str, Callable[[DeploymentFacts], Any]]:
+    from ..names import parse_time
+    retirement = parse_time(facts.settings.storage.hdd_os_retirement)
+    retired = (not facts.now < retirement) if hasattr(retirement, "year") else UNKNOWN
+
+    def ephemeral(dep: DeploymentFacts) -> Any:
+        value = dep.deployment.ephemeral_os_disk
+        return value if isinstance(value, bool) else UNKNOWN
+
+    return {
+        "os_disk_type": lambda dep: _low(dep.deployment.os_disk_type),
+        "ephemeral_os_disk": ephemeral,
+        "hdd_os_retired": lambda dep: retired,
+    }
+
+
 @dataclass(frozen=True)
 class Collection:
     name: str
@@ -192,6 +221,10 @@ COLLECTIONS: dict[str, Collection] = {
     "galleries": Collection("galleries", lambda f: f.galleries, _gallery_fields),
     "definitions": Collection("definitions", lambda f: f.definitions, _definition_fields),
     "versions": Collection("versions", lambda f: f.versions, _version_fields),
+    # Every gallery-image deployment, resolved or not (rules.md, "deployment").
+    "gallery_deployments": Collection(
+        "gallery_deployments", lambda f: f.deployments, _gallery_deployment_fields,
+        lambda dep: (dep.deployment.os_disk_type, dep.deployment.ephemeral_os_disk)),
     # Deployments whose reference resolved to a definition in the inventory.
     "deployments": Collection(
         "deployments", lambda f: (d for d in f.deployments if d.definition is not None),
