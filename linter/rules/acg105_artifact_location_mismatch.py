@@ -47,24 +47,16 @@ def _level(gallery: Any) -> str:
 
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
-    for df in facts.definitions:
-        g, d = df.gallery, df.definition
-        if g is None or not isinstance(g.location, str) or not isinstance(d.location, str):
+    subjects = [*((df, df.gallery, df.definition, "image definition") for df in facts.definitions),
+                *((vf, vf.gallery, vf.version, "image version") for vf in facts.versions)]
+    for subject, g, resource, what in subjects:
+        if g is None or not isinstance(g.location, str) or \
+                not isinstance(resource.location, str) or resource.location == g.location:
             continue
-        if d.location != g.location:
-            yield make_finding(rule, df, f"image definition is in {d.location} but its gallery "
-                               f"{g.name} is in {g.location}" + _why(g), level=_level(g),
-                               at=("location",), properties={"location": d.location,
-                                                             "galleryLocation": g.location})
-    for vf in facts.versions:
-        g, v = vf.gallery, vf.version
-        if g is None or not isinstance(g.location, str) or not isinstance(v.location, str):
-            continue
-        if v.location != g.location:
-            yield make_finding(rule, vf, f"image version is in {v.location} but its gallery "
-                               f"{g.name} is in {g.location}" + _why(g), level=_level(g),
-                               at=("location",), properties={"location": v.location,
-                                                             "galleryLocation": g.location})
+        yield make_finding(rule, subject, f"{what} is in {resource.location} but its gallery "
+                           f"{g.name} is in {g.location}" + _why(g), level=_level(g),
+                           at=("location",), properties={"location": resource.location,
+                                                         "galleryLocation": g.location})
 
 
 def _why(g: Any) -> str:
