@@ -119,9 +119,23 @@ def check_deployment_scope(value: str) -> None:
 def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
     """Each --format with its --output: file formats take the outputs in order;
     text goes to stdout unless an output is left over for it."""
+    outputs = list(outputs)
+    if not formats and outputs:
+        # --output without --format: the format follows each file's extension.
+        by_extension = {".sarif": "sarif", ".json": "json", ".md": "markdown",
+                        ".markdown": "markdown", ".txt": "text"}
+        inferred = []
+        for out in outputs:
+            ext = os.path.splitext(out.lower())[1]
+            if out == "-" or ext not in by_extension:
+                raise click.UsageError(f"--output {out}: give --format, or name the file "
+                                       ".sarif, .json, .md or .txt")
+            inferred.append(by_extension[ext])
+        return list(zip(inferred, outputs))
+    if len(formats) == 1 and not outputs:
+        return [(formats[0], "-")]  # one format and no file: stdout, as peers do
     formats = list(dict.fromkeys(formats or ("text",)))
     files = [f for f in formats if f != "text"]
-    outputs = list(outputs)
     if len(outputs) > len(formats):
         raise click.UsageError(f"{len(outputs)} --output given for {len(formats)} --format")
     pairs: list[tuple[str, str]] = []
@@ -219,16 +233,26 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
                     notes=expiry_notes(settings, now),
                     warnings=[p.text for p in snapshot_problems(
                         result.inventory, now, settings.input.max_snapshot_age_hours)])
-    rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and sys.stdout.isatty()))
+    colour = _colour_wanted()
+    rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and colour))
                 for fmt, dest in pairs]
     for fmt, dest, text in rendered:
         if dest == "-":
-            click.echo(printable(text), nl=False)
+            click.echo(printable(text), nl=False, color=colour or None)
         else:
             write_atomically(dest, text)
             if not quiet and fmt != "text":
                 click.echo(f"gallerylint: wrote {fmt} to {dest}", err=True)
     sys.exit(1 if at_or_above(findings, fail_on) else 0)
+
+
+def _colour_wanted() -> bool:
+    """NO_COLOR (https://no-color.org) turns colour off, FORCE_COLOR on; else a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
 
 
 def _render(fmt: str, report: Any, colour: bool = False) -> str:

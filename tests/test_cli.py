@@ -237,3 +237,35 @@ def test_rules_and_skip_rules_select(tmp_path):
     assert {f["ruleId"] for f in json.loads(only.stdout)["findings"]} == {"ACG101"}
     bad = gallerylint("lint", str(inv), "--rules", "ACG999", cwd=tmp_path)
     assert bad.returncode == 2
+
+
+def test_one_format_prints_to_stdout_and_outputs_follow_their_extension(tmp_path):
+    import json as _json
+    sample = str(ROOT / "samples" / "contoso" / "galleries.json")
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample, "--format",
+                             "json"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 1 and _json.loads(result.stdout)["version"] == 1
+    assert not (tmp_path / "gallerylint.json").exists()
+    out = tmp_path / "x.sarif"
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample, "--output",
+                             str(out)], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert _json.loads(out.read_text())["version"] == "2.1.0"
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample, "--output",
+                             str(tmp_path / "x.bin")], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode == 2 and "--format" in result.stderr
+
+
+def test_no_color_and_force_color(tmp_path):
+    import os as _os
+    sample = str(ROOT / "samples" / "contoso" / "galleries.json")
+    env = {**_os.environ, "FORCE_COLOR": "1"}
+    env.pop("NO_COLOR", None)
+    forced = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+    assert "\x1b[" in forced.stdout
+    env["NO_COLOR"] = "1"
+    plain = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample],
+                           capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
+    assert "\x1b[" not in plain.stdout
