@@ -68,4 +68,10 @@ class Report:
         return sum(1 for f in self.findings if f.baseline_state == "new")
 
     def uri(self, finding: Finding) -> str:
-        return artifact_uri(finding.source.path if finding.source else None, self.source_root)
+        """Per file, computed once (realpath and relpath are not free at 100k findings)."""
+        path = finding.source.path if finding.source else None
+        cache = self.__dict__.setdefault("_uris", {})
+        found = cache.get(path)
+        if found is None:
+            found = cache[path] = artifact_uri(path, self.source_root)
+        return found
