@@ -298,3 +298,55 @@ def generate_template(path: Path, lines: int) -> int:
     text = json.dumps(doc, indent=2) + "\n"
     path.write_text(text, encoding="utf-8")
     return len(text.splitlines())
+
+
+def generate_plan(path: Path, vms: int) -> int:
+    """A `terraform show -json` plan: a gallery, an image, a version and `vms` Linux VMs
+    (count = vms) whose source_image_id refers to the version through `configuration`."""
+    sub = "00000000-0000-4000-8000-000000000001"
+    changes = [
+        {"address": "azurerm_shared_image_gallery.main", "mode": "managed",
+         "type": "azurerm_shared_image_gallery", "name": "main",
+         "change": {"actions": ["create"], "after": {
+             "name": "acg_plan", "resource_group_name": "rg-images", "location": "westeurope",
+             "tags": {"environment": "prod"}}, "after_unknown": {"id": True}}},
+        {"address": "azurerm_shared_image.app", "mode": "managed", "type": "azurerm_shared_image",
+         "name": "app", "change": {"actions": ["create"], "after": {
+             "name": "app", "gallery_name": "acg_plan", "resource_group_name": "rg-images",
+             "location": "westeurope", "os_type": "Linux", "hyper_v_generation": "V2",
+             "trusted_launch_supported": True,
+             "identifier": [{"publisher": "Contoso", "offer": "App", "sku": "1"}],
+             "end_of_life_date": "2029-01-01T00:00:00Z"}, "after_unknown": {"id": True}}},
+        {"address": "azurerm_shared_image_version.v1", "mode": "managed",
+         "type": "azurerm_shared_image_version", "name": "v1", "change": {
+             "actions": ["create"], "after": {
+                 "name": "1.0.0", "gallery_name": "acg_plan", "image_name": "app",
+                 "resource_group_name": "rg-images", "location": "westeurope",
+                 "target_region": [{"name": "westeurope", "regional_replica_count": 3,
+                                    "storage_account_type": "Standard_ZRS"}]},
+             "after_unknown": {"id": True}}},
+    ]
+    for i in range(vms):
+        changes.append({
+            "address": f"azurerm_linux_virtual_machine.app[{i}]", "mode": "managed",
+            "type": "azurerm_linux_virtual_machine", "name": "app", "index": i,
+            "change": {"actions": ["create"], "after": {
+                "name": f"app-{i:04d}", "resource_group_name": "rg-app",
+                "location": "westeurope", "size": "Standard_D2s_v5",
+                "admin_username": "azureuser", "secure_boot_enabled": True,
+                "vtpm_enabled": True,
+                "os_disk": [{"storage_account_type": "Premium_LRS", "caching": "ReadWrite"}]},
+                "after_unknown": {"id": True, "source_image_id": True}}})
+    doc = {"format_version": "1.2", "terraform_version": "1.9.5",
+           "resource_changes": changes,
+           "configuration": {"provider_config": {"azurerm": {"name": "azurerm", "expressions": {
+               "subscription_id": {"constant_value": sub}}}},
+               "root_module": {"resources": [{
+                   "address": "azurerm_linux_virtual_machine.app", "mode": "managed",
+                   "type": "azurerm_linux_virtual_machine", "name": "app",
+                   "expressions": {"source_image_id": {"references": [
+                       "azurerm_shared_image_version.v1.id", "azurerm_shared_image_version.v1"]}}}]}}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(doc, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return len(text.splitlines())

@@ -55,6 +55,7 @@ def main() -> None:
                              "ARM rows as az graph query prints them), full-minified")
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--template-lines", type=int, default=5000)
+    parser.add_argument("--plan-vms", type=int, default=200)
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"{'shape':>14} {'versions':>9} {'VMs':>9} {'MB':>6} {'json.loads s':>12} "
@@ -86,6 +87,25 @@ def main() -> None:
         print(f"ARM template of {lines} lines: lint {lint['seconds']:.2f} s "
               f"(in process, interpreter start excluded), {lint['findings']} findings; "
               f"{lint['timings']}")
+        print(f"  whole process: {whole_process(folder / 'azuredeploy.json'):.2f} s")
+    if args.plan_vms:
+        sys.path.insert(0, str(HERE))
+        from generate import generate_plan
+        folder = args.data / f"plan-{args.plan_vms}"
+        lines = generate_plan(folder / "plan.json", args.plan_vms)
+        lint = measure("lint", folder)
+        print(f"Terraform plan of {lines} lines ({args.plan_vms} VMs): lint "
+              f"{lint['seconds']:.2f} s in process, whole process "
+              f"{whole_process(folder / 'plan.json'):.2f} s, {lint['findings']} findings")
+
+
+def whole_process(path: Path) -> float:
+    """Wall time of `gallerylint lint PATH` as a user runs it (interpreter start included)."""
+    import time
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(path), "--now",
+                    "2026-11-21T00:00:00Z"], capture_output=True, cwd=HERE.parent)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":
