@@ -302,3 +302,29 @@ def test_export_carries_what_catalog_v2_reads(tmp_path, monkeypatch, source):
     want = {f for f in lint_findings(*V2_FILES, SAMPLE / "resource-skus.json")}
     assert got == want
     assert {f[0] for f in got} >= {"ACG311", "ACG703", "ACG705", "ACG901", "ACG905"}
+
+
+def test_waits_are_capped_and_odd_retry_headers_back_off(server, tmp_path):
+    """A server asking for a 28-hour wait, or a negative or non-finite one, never gets
+    it: each wait is at most 5 minutes, odd values fall back to the backoff."""
+    for retry_after in ("99999", "-5", "nan", "inf"):
+        server.faults.append(Fault("POST", "ResourceGraph", status=429,
+                                   headers={"Retry-After": retry_after}))
+    server.faults.append(Fault("POST", "ResourceGraph", status=429,
+                               headers={"x-ms-user-quota-resets-after": "99:00:00"}))
+    waits: list[float] = []
+    exporter = Exporter(StaticTokenCredential(TOKEN), server.endpoint, sleep=waits.append)
+    result = ExportResult()
+    exporter.resource_graph(server.subscriptions, [], result)
+    assert result.failed_scopes == []
+    assert len(waits) >= 5 and max(waits) <= 300
+    assert waits[0] == 300 and waits[4] == 300
+
+
+def test_a_nextlink_to_another_host_is_refused_at_once(server, tmp_path):
+    exporter = Exporter(StaticTokenCredential(TOKEN), server.endpoint, sleep=lambda s: None)
+    with pytest.raises(Exception) as caught:
+        exporter.get_json("11111111-1111-4111-8111-111111111111",
+                          "https://evil.example/steal?api-version=1", "test")
+    assert "refused" in str(caught.value)
+    assert not any("steal" in p for _, p in server.requests)

@@ -18,6 +18,7 @@ the reason; nothing secret is ever written (the token stays in the credential).
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import re
@@ -116,24 +117,36 @@ def _status_of(exc: BaseException) -> int | None:
     return getattr(response, "status_code", None) or getattr(exc, "status_code", None)
 
 
+MAX_WAIT_SECONDS = 300.0  # no single wait longer, whatever a server asks for
+
+
+def _seconds(text: Any, scale: float = 1.0) -> float | None:
+    """A non-negative, finite number of seconds from a header, else None."""
+    try:
+        value = float(str(text).strip()) * scale
+    except ValueError:
+        return None
+    if not math.isfinite(value) or value < 0:
+        return None
+    return min(value, MAX_WAIT_SECONDS)
+
+
 def _retry_delay(exc: BaseException, attempt: int) -> float:
     response = getattr(exc, "response", None)
     headers = getattr(response, "headers", None) or {}
     for key in ("retry-after-ms", "x-ms-retry-after-ms"):
         if headers.get(key):
-            try:
-                return float(headers[key]) / 1000
-            except ValueError:
-                pass
+            delay = _seconds(headers[key], 1 / 1000)
+            if delay is not None:
+                return delay
     if headers.get("Retry-After"):
-        try:
-            return float(headers["Retry-After"])
-        except ValueError:
-            pass
+        delay = _seconds(headers["Retry-After"])
+        if delay is not None:
+            return delay
     resets = _parse_resets_after(headers.get("x-ms-user-quota-resets-after"))
     if resets is not None:
         return resets
-    base = float(os.environ.get("GALLERYLINT_EXPORT_BACKOFF_SECONDS") or 0.5)
+    base = _seconds(os.environ.get("GALLERYLINT_EXPORT_BACKOFF_SECONDS") or 0.5) or 0.0
     return min(30.0, base * (2 ** attempt)) * (0.5 + random.random() / 2)
 
 
@@ -142,8 +155,8 @@ def _parse_resets_after(value: str | None) -> float | None:
         return None
     try:
         h, m, s = value.split(":")
-        return int(h) * 3600 + int(m) * 60 + float(s)
-    except ValueError:
+        return _seconds(int(h) * 3600 + int(m) * 60 + float(s))
+    except (ValueError, OverflowError):
         return None
 
 
@@ -250,6 +263,7 @@ class Exporter:
             try:
                 for array, query in QUERIES.items():
                     token = None
+                    seen_tokens: set[str] = set()
                     while True:
                         self._pace(quota)
                         options = QueryRequestOptions(top=PAGE_SIZE, skip_token=token,
@@ -275,6 +289,10 @@ class Exporter:
                         token = response.skip_token
                         if not token:
                             break
+                        if token in seen_tokens:
+                            raise ExportError(scope_name, "Resource Graph repeated a "
+                                              "$skipToken: paging would never end")
+                        seen_tokens.add(token)
             except Exception as exc:  # the scope lands whole or not at all
                 result.failed_scopes.append({"scope": scope_name, "error": _describe(exc)})
                 continue
