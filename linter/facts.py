@@ -273,6 +273,7 @@ class Facts:
     app_versions_per_region: dict[tuple[str, str], "RegionCount"] = field(default_factory=dict)
     has_live_deployments: bool = False
     definition_by_id: dict[str, DefinitionFacts] = field(default_factory=dict)
+    sku_index: dict[str, list[Any]] | None = None  # Resource SKUs by size, built on first use
 
 
 def _region_facts(v: ImageVersion) -> dict[str, RegionFacts] | Any:

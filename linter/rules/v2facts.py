@@ -46,16 +46,13 @@ def size_capabilities(facts: Facts, size: Any, region: Any) -> dict[str, str] | 
     return None
 
 
-_SKU_CACHE: list[Any] = [None, None]  # (the facts it was built for, the index)
-
-
 def _sku_index(facts: Facts) -> dict[str, list[Any]]:
-    if _SKU_CACHE[0] is not facts:
+    if facts.sku_index is None:
         index: dict[str, list[Any]] = {}
         for sku in facts.inventory.skus:
             index.setdefault(sku.name, []).append(sku)
-        _SKU_CACHE[0], _SKU_CACHE[1] = facts, index
-    return _SKU_CACHE[1]
+        facts.sku_index = index
+    return facts.sku_index
 
 
 def split_list(value: Any) -> frozenset[str] | None:
