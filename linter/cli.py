@@ -10,7 +10,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import estate, lint_resources, of_rule, version, vm, vmss
+from builders import estate, lint_resources, version, vmss
 from linter.model import UNKNOWN
 from linter.sources.azure import _int
 

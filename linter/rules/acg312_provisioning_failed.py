@@ -35,7 +35,7 @@ from typing import Any, Iterator
 from ..facts import Facts
 from ..findings import Finding
 from ..names import region
-from ..sources.azure import ci, ci_path
+from ..sources.azure import ci
 from .base import make_finding
 from .registry import RuleMeta
 
