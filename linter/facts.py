@@ -243,10 +243,6 @@ class AppDeploymentFacts:
     production: bool = False
     image: DeploymentFacts | None = None  # the gallery-image deployment facts, if any
 
-    @property
-    def image_resource_id(self) -> str | None:
-        return None
-
 
 @dataclass(slots=True)
 class RegionCount:
@@ -272,7 +268,6 @@ class Facts:
     app_deployments: list[AppDeploymentFacts] = field(default_factory=list)
     app_versions_per_region: dict[tuple[str, str], "RegionCount"] = field(default_factory=dict)
     has_live_deployments: bool = False
-    definition_by_id: dict[str, DefinitionFacts] = field(default_factory=dict)
     sku_index: dict[str, list[Any]] | None = None  # Resource SKUs by size, built on first use
 
 
@@ -409,7 +404,6 @@ def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
         versions_per_region=count(inventory.versions),
         app_versions_per_region=count(inventory.app_versions),
         has_live_deployments=any(not d.source.from_iac for d in inventory.deployments),
-        definition_by_id=definition_by_id,
     )
     if inventory.app_versions or any(d.applications for d in inventory.deployments):
         _resolve_applications(facts, gallery_by_id)

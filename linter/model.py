@@ -200,9 +200,6 @@ class Deployment:
     plan: Any = None  # {"name", "publisher", "product"} lowercased | None | UNKNOWN
     extended_location: Any = None  # (type, name) lowercased | None
     applications: Any = ()  # tuple[AppReference, ...] | UNKNOWN
-    api_version: str | None = None
-    # A plan's update of a scale set: the image reference before the change.
-    previous_image_id: Any = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,10 +104,8 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
                 errors.append(f"(b) LUN {lun} has a disk encryption set in some regions but "
                               f"none in {', '.join(missing)}")
         if require_cmk:
-            if os_without and not os_with:
+            if os_without and not os_with:  # with some sets, the gap is already (a)
                 warnings.append(f"(e) no OS disk encryption set in {', '.join(os_without)}")
-            elif os_without and os_with:
-                pass  # already (a)
             for lun in v.data_disk_luns if isinstance(v.data_disk_luns, tuple) else ():
                 missing = [r for r, m in data_des.items() if lun not in m]
                 if missing and lun not in all_luns:

@@ -127,10 +127,7 @@ def _applied_security_feature(vf: VersionFacts) -> Any:
     """The SecurityType value that applies to the version (features with startsAtVersion)."""
     if vf.definition is None:
         return UNKNOWN
-    value = vf.definition.feature("securitytype", vf.number)
-    if value is UNKNOWN or value is None:
-        return UNKNOWN if value is UNKNOWN else None
-    return _low(value)
+    return _low(vf.definition.feature("securitytype", vf.number))
 
 
 def _version_fields(facts: Facts) -> dict[str, Callable[[VersionFacts], Any]]:

@@ -616,7 +616,6 @@ def _deployment_v2(res: Mapping[str, Any], props: Mapping[str, Any], profile: Ma
         "plan": _plan_of(res.get("plan")),
         "extended_location": _extended_location(res.get("extendedLocation")),
         "applications": _applications(ci(profile, "applicationProfile")),
-        "api_version": res.get("apiVersion") if isinstance(res.get("apiVersion"), str) else None,
     }
 
 
@@ -688,7 +687,8 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
         os_type=_low_str(get("osType")),
         ephemeral_os_disk=bool(get("diffDiskSettings")),
         extended_location=_extended_location(get("extendedLocation")),
-        applications=_applications({"galleryApplications": get("galleryApplications")}),
+        applications=() if get("galleryApplications") is None else _applications(
+            {"galleryApplications": get("galleryApplications")}),
     )
 
 
