@@ -229,20 +229,12 @@ class Exporter:
     # -- scopes ---------------------------------------------------------------------
 
     def list_subscriptions(self) -> list[str]:
-        """Every subscription the credential can see (ARM, paged by nextLink)."""
-        from azure.core.rest import HttpRequest
-        client = self.compute("00000000-0000-0000-0000-000000000000")
-        url: str | None = f"{self.endpoint}/subscriptions?api-version=2022-12-01"
-        subscriptions: list[str] = []
-        while url:
-            request = HttpRequest("GET", url)
-            response = with_retries(lambda: _checked(client._client.send_request(request)),
-                                    "list subscriptions", self.sleep)
-            body = response.json()
-            subscriptions += [s["subscriptionId"] for s in body.get("value", [])
-                              if isinstance(s, dict) and s.get("subscriptionId")]
-            url = body.get("nextLink")
-        return subscriptions
+        """Every subscription the credential can see (ARM, paged by nextLink, which is
+        followed only to the ARM endpoint itself: see get_json)."""
+        items = self.get_json("00000000-0000-0000-0000-000000000000",
+                              f"{self.endpoint}/subscriptions?api-version=2022-12-01",
+                              "list subscriptions")
+        return [s["subscriptionId"] for s in items if s.get("subscriptionId")]
 
     # -- Resource Graph -----------------------------------------------------------------
 

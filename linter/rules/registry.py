@@ -100,6 +100,12 @@ _METADATA = re.compile(r"^# METADATA\s*\n((?:#.*\n)+)", re.MULTILINE)
 _PACKAGE = re.compile(r"^package\s+([A-Za-z0-9_.]+)\s*$", re.MULTILINE)
 
 
+def _metadata_block(m: re.Match[str]) -> str:
+    """The YAML of a `# METADATA` annotation, without its comment markers."""
+    return "\n".join(line[2:] if line.startswith("# ") else line[1:]
+                     for line in m.group(1).splitlines())
+
+
 def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
     source = path.read_text(encoding="utf-8")
     m = _METADATA.search(source)
@@ -107,8 +113,7 @@ def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
     if not m or not pkg:
         raise InputError(str(path), "a rule policy needs a '# METADATA' annotation and a package",
                          line=1, hint="see policies/README.md")
-    block = "\n".join(line[2:] if line.startswith("# ") else line[1:]
-                      for line in m.group(1).splitlines())
+    block = _metadata_block(m)
     cached = _metadata_cache().get(hashlib.sha256(block.encode("utf-8")).hexdigest()) \
         if builtin else None
     if cached is not None:
@@ -169,8 +174,7 @@ def metadata_cache_text() -> str:
         m = _METADATA.search(main.read_text(encoding="utf-8"))
         if not m:
             continue
-        block = "\n".join(line[2:] if line.startswith("# ") else line[1:]
-                          for line in m.group(1).splitlines())
+        block = _metadata_block(m)
         out[hashlib.sha256(block.encode("utf-8")).hexdigest()] = YAML(typ="safe").load(block)
     return json.dumps(out, indent=1, sort_keys=True) + "\n"
 

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from ..errors import InputError
 from ..model import UNKNOWN, Inventory, Source
 from . import azure
-from .expressions import (BudgetExceeded, Evaluator, ExpressionError, ExpressionSyntaxError, Scope,
+from .expressions import (BudgetExceeded, Evaluator, ExpressionSyntaxError, Scope,
                           UndeclaredReference, template_variables)
 from .parsed import decode_with_positions, strip_comments
 
@@ -208,28 +208,29 @@ class _TemplateReader:
         return scope
 
     def evaluate(self, raw: Any, where: Any, key: str | None = None) -> Any:
-        """Evaluate `raw`, found at `where[key]`. What cannot be evaluated is UNKNOWN:
-        an expression error never aborts the file (it may sit where no rule looks)."""
+        """Evaluate `raw`, found at `where[key]`. What cannot be evaluated is UNKNOWN
+        (the evaluator decides that per value: an expression error never aborts the file,
+        it may sit where no rule looks); what Azure rejects is exit 2."""
         try:
             return self.evaluator.value(raw)
         except (ExpressionSyntaxError, UndeclaredReference) as exc:
-            pos = _position(where, (key,)) if key is not None else None
-            line = pos[0] if pos else _node_line(where)[0]
-            raise InputError(self.path, f"template expression: {exc}", line=line,
+            raise InputError(self.path, f"template expression: {exc}",
+                             line=self._line(where, key),
                              hint="Azure rejects this template; fix the expression or "
                                   "declare what it references") from None
-        except ExpressionError:
-            self.scope.unknown_count += 1
-            return UNKNOWN
         except BudgetExceeded as exc:
-            pos = _position(where, (key,)) if key is not None else None
-            line = pos[0] if pos else _node_line(where)[0]
-            raise InputError(self.path, f"template expansion: {exc}", line=line,
+            raise InputError(self.path, f"template expansion: {exc}",
+                             line=self._line(where, key),
                              hint="gallerylint bounds what one template may expand to") \
                 from None
         except RecursionError:
             raise InputError(self.path, "template expression nested too deeply",
                              line=_node_line(where)[0]) from None
+
+    @staticmethod
+    def _line(where: Any, key: str | None) -> int:
+        pos = _position(where, (key,)) if key is not None else None
+        return pos[0] if pos else _node_line(where)[0]
 
     def resources(self) -> Iterator[tuple[Any, str | None, str | None]]:
         """(resource node, parent type, parent name) for the top-level resources."""
