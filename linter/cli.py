@@ -22,6 +22,7 @@ from .atomic import write_atomically
 from .findings import at_or_above
 
 FORMATS = ("text", "json", "sarif", "markdown")
+OPA_MODES = ("auto", "upload", "served")
 DEFAULT_FILES = {"json": "gallerylint.json", "sarif": "gallerylint.sarif",
                  "markdown": "gallerylint.md", "text": "-"}
 
@@ -78,12 +79,14 @@ def parse_now(value: str | None) -> datetime:
 
 
 def make_engine(settings: config_module.Settings, engine: str | None,
-                opa_url: str | None) -> Any:
+                opa_url: str | None, opa_mode: str | None = None) -> Any:
     from .engines import EmbeddedEngine
     name = engine or settings.engine.name
     if name == "embedded":
         if opa_url:
             raise click.UsageError("--opa-url needs --engine opa")
+        if opa_mode:
+            raise click.UsageError("--opa-mode needs --engine opa")
         return EmbeddedEngine(timeout_seconds=settings.engine.timeout_seconds)
     untrusted = os.environ.get("GALLERYLINT_UNTRUSTED_CONFIG") == "1"
     if untrusted and (settings.engine.opa_url or settings.engine.token_env):
@@ -105,7 +108,9 @@ def make_engine(settings: config_module.Settings, engine: str | None,
             raise click.BadParameter("a token is sent only over https (or to loopback); "
                                      f"{url} is neither", param_hint="--opa-url")
     from .engines.opa import OpaEngine
-    return OpaEngine(url, token=token, timeout=settings.engine.timeout_seconds)
+    return OpaEngine(url, token=token, timeout=settings.engine.timeout_seconds,
+                     mode=opa_mode or settings.engine.mode,
+                     user_policy_timeout=settings.engine.timeout_seconds)
 
 
 def check_deployment_scope(value: str) -> None:
@@ -177,6 +182,9 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["embedded", "opa"]), default=None,
               help="Rego engine: embedded (regopy, in process; default) or opa (a server).")
 @click.option("--opa-url", help="OPA server for --engine opa, e.g. http://127.0.0.1:8181.")
+@click.option("--opa-mode", type=click.Choice(OPA_MODES), default=None,
+              help="OPA: query a served gallerylint bundle, upload to a bare server, or "
+                   "auto (ask the server; default, or engine.mode).")
 @click.option("--now", "now_text", help="Evaluation time, ISO 8601 (default: the clock).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
               default="error", show_default=True, help="Exit 1 on findings at or above this.")
@@ -194,7 +202,7 @@ def main() -> None:
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
          outputs: tuple[str, ...], engine: str | None, opa_url: str | None,
-         now_text: str | None, fail_on: str,
+         opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
          source_root: str | None, category: str | None, quiet: bool) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories)."""
@@ -215,9 +223,12 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
         click.echo(f"gallerylint: reading {len(paths)} path(s)…", err=True)
     if deployment_scope is not None:
         check_deployment_scope(deployment_scope)
-    rego_engine = make_engine(settings, engine, opa_url)
+    rego_engine = make_engine(settings, engine, opa_url, opa_mode)
     result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
                  deployment_scope=deployment_scope, engine=rego_engine)
+    if not quiet:
+        for notice in getattr(rego_engine, "notices", ()):
+            click.echo(f"gallerylint: note: {notice}", err=True)
     from .snapshots import problems as snapshot_problems
     from .waivers import expiry_notes
     findings = result.findings
@@ -293,8 +304,9 @@ def waive(rule: str, resource: str, reason: str, expires: str, config_path: str 
 
 
 @main.command("gate")
-@click.option("--inventory", "inventory_paths", multiple=True, required=True,
-              help="Snapshot, raw resources or a folder of them (repeatable).")
+@click.option("--inventory", "inventory_paths", multiple=True,
+              help="Snapshot, raw resources or a folder of them (repeatable; required unless "
+                   "--engine opa, where the served bundle's facts are the inventory).")
 @click.option("--deployment", "deployment_paths", multiple=True, required=True,
               help="The deployment to check: a template, a plan or VM / scale set JSON.")
 @click.option("--environment", help="Environment of the deployment (e.g. production).")
@@ -309,22 +321,45 @@ def waive(rule: str, resource: str, reason: str, expires: str, config_path: str 
 @click.option("--max-age", "max_age", type=click.FloatRange(min=0, min_open=True),
               metavar="HOURS",
               help="Oldest snapshot accepted (default: input.max_snapshot_age_hours, 48).")
+@click.option("--engine", type=click.Choice(["embedded", "opa"]), default=None,
+              help="embedded (default): decide here; opa: ask the OPA fleet's served bundle "
+                   "(data.gallerylint.gate.decision).")
+@click.option("--opa-url", help="OPA server serving the gallerylint bundle, for --engine opa.")
 @guarded
 def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, ...],
                  environment: str | None, fmt: str, now_text: str | None,
                  config_path: str | None, deployment_scope: str | None,
-                 allow_partial: bool, max_age: float | None) -> None:
+                 allow_partial: bool, max_age: float | None, engine: str | None,
+                 opa_url: str | None) -> None:
     """Check a deployment against an inventory before it goes out; exit 1 on any failure."""
-    from .gate import gate, render_json, render_text
+    from .gate import gate, gate_via_opa, render_json, render_text
     from .rules.registry import load_registry
     now = parse_now(now_text)
     if deployment_scope is not None:
         check_deployment_scope(deployment_scope)
     settings = load_settings(config_path)
-    registry = load_registry(settings.rule_paths, settings.allow_python)
     max_age_hours = max_age if max_age is not None else settings.input.max_snapshot_age_hours
-    results = gate(inventory_paths, deployment_paths, settings, now, registry, environment,
-                   deployment_scope, allow_partial=allow_partial, max_age_hours=max_age_hours)
+    if (engine or settings.engine.name) == "opa":
+        if inventory_paths:
+            raise click.UsageError("--inventory is not read with --engine opa: the served "
+                                   "bundle's facts are the inventory (gallerylint bundle "
+                                   "--inventory …)")
+        rego_engine = make_engine(settings, "opa", opa_url, "auto")
+        results = gate_via_opa(rego_engine, deployment_paths, settings, now, environment,
+                               deployment_scope, allow_partial=allow_partial,
+                               max_age_hours=max_age_hours,
+                               notify=lambda text: click.echo(f"gallerylint: note: {text}",
+                                                              err=True))
+    else:
+        if opa_url:
+            raise click.UsageError("--opa-url needs --engine opa")
+        if not inventory_paths:
+            raise click.UsageError("gate needs --inventory (or --engine opa with a served "
+                                   "bundle)")
+        registry = load_registry(settings.rule_paths, settings.allow_python)
+        results = gate(inventory_paths, deployment_paths, settings, now, registry, environment,
+                       deployment_scope, allow_partial=allow_partial,
+                       max_age_hours=max_age_hours)
     if fmt == "json":
         click.echo(json.dumps(render_json(results), indent=2))
     else:

@@ -118,6 +118,7 @@ class EngineSettings:
     opa_url: str | None = None
     token_env: str | None = None
     timeout_seconds: float = 30
+    mode: str = "auto"  # OPA: auto | upload | served (linter/engines/opa.py)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from .config import RuleSetting, Settings
 from .errors import InputError
 from .facts import DeploymentFacts
 from .lint import input_limits, run
-from .model import Inventory
+from .model import UNKNOWN, Inventory
 from .rules.registry import Registry
 from .sources import load_paths
 
@@ -60,14 +60,7 @@ def gate(inventory_paths: Sequence[str], deployment_paths: Sequence[str], settin
     from .snapshots import problems, refuse
     refuse(problems(inventory, now, max_age_hours if max_age_hours is not None
                     else settings.input.max_snapshot_age_hours), allow_partial)
-    incoming = load_paths(deployment_paths, (), limits, deployment_scope)
-    if not incoming.deployments:
-        raise InputError(deployment_paths[0] if deployment_paths else None,
-                         "the deployment holds no VM or scale set to check",
-                         hint="pass a template, plan or resource JSON with VMs or scale sets")
-    if environment:
-        incoming.deployments = [replace(d, tags={**d.tags, "environment": environment})
-                                for d in incoming.deployments]
+    incoming = _incoming(deployment_paths, settings, environment, deployment_scope)
     merged = Inventory()
     merged.extend(inventory)
     merged.extend(incoming)
@@ -88,6 +81,107 @@ def gate(inventory_paths: Sequence[str], deployment_paths: Sequence[str], settin
         dfacts = facts_by_id.get(dep.id.lower())
         out.append(_checks(dep, dfacts, by_resource))
     return out
+
+
+def _incoming(deployment_paths: Sequence[str], settings: Settings, environment: str | None,
+              deployment_scope: str | None) -> Inventory:
+    incoming = load_paths(deployment_paths, (), input_limits(settings), deployment_scope)
+    if not incoming.deployments:
+        raise InputError(deployment_paths[0] if deployment_paths else None,
+                         "the deployment holds no VM or scale set to check",
+                         hint="pass a template, plan or resource JSON with VMs or scale sets")
+    if environment:
+        incoming.deployments = [replace(d, tags={**d.tags, "environment": environment})
+                                for d in incoming.deployments]
+    return incoming
+
+
+def gate_via_opa(engine: Any, deployment_paths: Sequence[str], settings: Settings,
+                 now: datetime, environment: str | None = None,
+                 deployment_scope: str | None = None, *, allow_partial: bool = False,
+                 max_age_hours: float | None = None,
+                 notify: Any = None) -> list[DeploymentResult]:
+    """The same checks, decided by the OPA fleet: each deployment is sent to the served
+    bundle's `data.gallerylint.gate.decision`, whose reasons name the rules that failed.
+    The bundle's facts are the inventory; a partial or stale one is refused as above."""
+    from .errors import EngineError
+    if engine.resolve_mode() != "served":
+        raise EngineError("(opa)", f"gate --engine opa asks a served gallerylint bundle for "
+                          f"its decision, and OPA at {engine.url} serves none: load the bundle "
+                          "written by 'gallerylint bundle --inventory …' into it")
+    from .names import parse_time
+    from .snapshots import problems, refuse
+    recorded = Inventory()
+    for snap in engine.bundle_snapshots():
+        recorded.snapshots.append((snap["path"], parse_time(snap.get("createdAt")),
+                                   snap.get("failedScopes") or []))
+    refuse(problems(recorded, now, max_age_hours if max_age_hours is not None
+                    else settings.input.max_snapshot_age_hours), allow_partial)
+    incoming = _incoming(deployment_paths, settings, environment, deployment_scope)
+    created = len(incoming.galleries) + len(incoming.definitions) + len(incoming.versions)
+    if created and notify is not None:
+        notify(f"the deployment also creates {created} gallery resource(s); the served bundle "
+               "knows only the facts it was built from, so references to them do not resolve "
+               "there (the embedded gate, with --inventory, merges them)")
+    out = []
+    for dep in incoming.deployments:
+        decision = engine.decide(deployment_document(dep))
+        out.append(_checks_from_reasons(dep, decision["reasons"]))
+    return out
+
+
+def deployment_document(dep: Any) -> dict[str, Any]:
+    """The ARM JSON of a deployment as gallerylint read it (the gate decision's input)."""
+    def known(value: Any) -> bool:
+        return value is not None and value is not UNKNOWN
+
+    reference = {key: value for key, value in (
+        ("id", dep.image_id), ("sharedGalleryImageId", dep.shared_image_id),
+        ("communityGalleryImageId", dep.community_image_id),
+        ("exactVersion", dep.exact_version)) if known(value)}
+    storage: dict[str, Any] = {"imageReference": reference}
+    if known(dep.os_disk_type):
+        storage["osDisk"] = {"managedDisk": {"storageAccountType": dep.os_disk_type}}
+    profile: dict[str, Any] = {"storageProfile": storage}
+    if known(dep.security_type):
+        profile["securityProfile"] = {"securityType": dep.security_type}
+    document: dict[str, Any] = {
+        "id": dep.id, "name": dep.name,
+        "location": dep.location if isinstance(dep.location, str) else "",
+        "tags": {k: v for k, v in dep.tags.items() if isinstance(v, str)},
+    }
+    if dep.kind == "vmss":
+        document["type"] = "Microsoft.Compute/virtualMachineScaleSets"
+        document["sku"] = {"capacity": dep.capacity if isinstance(dep.capacity, int) else 0}
+        document["properties"] = {"virtualMachineProfile": profile}
+    else:
+        document["type"] = "Microsoft.Compute/virtualMachines"
+        document["properties"] = profile
+    return document
+
+
+def _checks_from_reasons(dep: Any, reasons: Sequence[str]) -> DeploymentResult:
+    region = dep.location if isinstance(dep.location, str) else None
+    by_rule: dict[str, list[str]] = {}
+    for reason in reasons:
+        rule = reason.split(":", 1)[0].strip()
+        by_rule.setdefault(rule, []).append(reason)
+    unresolved = "ACG801" in by_rule
+    checks = []
+    for name, rules in CHECKS:
+        messages = [m for rule in rules for m in by_rule.get(rule, [])]
+        if messages:
+            status = "fail"
+        elif unresolved:
+            status, messages = "skip", ["the reference does not resolve"]
+        else:
+            status = "pass"
+        checks.append(CheckResult(name, rules, status, messages))
+    known = {rule for _, rules in CHECKS for rule in rules}
+    stray = [r for rule, found in by_rule.items() if rule not in known for r in found]
+    if stray:  # a reason no check names: fail closed on it, never drop it
+        checks.append(CheckResult("other reasons from the bundle", (), "fail", stray))
+    return DeploymentResult(dep.id, region, checks)
 
 
 def _deployment_facts(result: Any, inventory: Inventory, settings: Settings,
@@ -119,6 +213,9 @@ def _checks(dep: Any, dfacts: DeploymentFacts | None,
                 for f in by_resource.get((rule, key), []):
                     if rule in ("ACG601", "ACG602") and f.region != region:
                         continue  # another region's replicas are not this deployment's
+                    if (rule, dep.kind) in (("ACG601", "vmss"), ("ACG602", "vm")):
+                        continue  # "for the instances it adds": VMs count for a VM, scale
+                        # sets and their instances for a scale set (product.md, "Gate")
                     if rule == "ACG301" and f.level == "note":
                         continue
                     if rule == "ACG306" and f.level != "error":

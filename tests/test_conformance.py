@@ -77,3 +77,57 @@ def test_opa_check_strict_passes():
     result = subprocess.run([OPA, "check", "--strict", str(ROOT / "policies")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def served_opa_url(tmp_path_factory):
+    """A real OPA serving the bundle `gallerylint bundle` writes (how fleets run)."""
+    if not OPA:
+        pytest.skip("serving a bundle needs the opa binary")
+    from linter.engines.bundle import write_bundle
+    from linter.facts import build
+    from linter.sources import load_paths
+    bundle = tmp_path_factory.mktemp("served") / "bundle.tar.gz"
+    settings = config.load(SAMPLE / ".gallerylint.yaml")
+    write_bundle(str(bundle), build(load_paths([str(SAMPLE)]), settings, NOW))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([OPA, "run", "--server", "--addr", f"127.0.0.1:{port}",
+                             "--disable-telemetry", "--bundle", str(bundle)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_a_served_bundle_gives_identical_findings_and_refuses_uploads(served_opa_url):
+    from linter.errors import EngineError
+    engine = OpaEngine(served_opa_url)
+    assert findings(engine) == findings(EmbeddedEngine())
+    assert engine.resolve_mode() == "served"
+    with pytest.raises(EngineError, match="owned by bundle"):
+        findings(OpaEngine(served_opa_url, mode="upload"))
+
+
+def test_gate_decisions_of_a_real_opa_match_the_embedded_gate(served_opa_url, tmp_path):
+    import json
+
+    from linter.gate import gate, gate_via_opa
+    from test_opa_served import sample_deployments, statuses
+    settings = config.load(SAMPLE / ".gallerylint.yaml")
+    engine = OpaEngine(served_opa_url)
+    for n, deployment in enumerate(sample_deployments()):
+        path = tmp_path / f"d{n}.json"
+        path.write_text(json.dumps([deployment]))
+        embedded = gate([str(SAMPLE)], [str(path)], settings, NOW, load_registry())
+        assert statuses(gate_via_opa(engine, [str(path)], settings, NOW)) == \
+            statuses(embedded), deployment["name"]

@@ -43,6 +43,7 @@ def gate_facts(facts: Facts) -> dict[str, Any]:
             "name": vf.version.name,
             "end_of_life_passed": isinstance(eol, datetime) and eol < now,
             "shallow": vf.version.replication_mode == "shallow",
+            "total_instances": vf.total_instances,  # VMs and instances in every region
             "regions": regions,
         }
     definitions: dict[str, Any] = {}
@@ -59,13 +60,28 @@ def gate_facts(facts: Facts) -> dict[str, Any]:
             "production": bool(df.gallery and facts.gallery_production.get(
                 df.gallery.id.lower())),
         }
+        for vf in df.versions:  # features with startsAtVersion apply per version
+            entry = versions.get(vf.version.id.lower())
+            if entry is not None:
+                for_version = df.allowed_security_types_for(vf.number)
+                entry["allowed_security_types"] = (sorted(for_version)
+                                                   if for_version is not None else None)
     settings = facts.settings
+    snapshots = [{"path": path,
+                  "createdAt": created.isoformat() if isinstance(created, datetime) else None,
+                  "failedScopes": [{"scope": str(f.get("scope")), "error": str(f.get("error"))}
+                                   for f in failed if isinstance(f, dict)]}
+                 for path, created, failed in facts.inventory.snapshots]
     return {
         "evaluatedAt": now.isoformat(),
+        # The snapshots the facts came from, so `gate --engine opa` refuses a partial or
+        # stale inventory exactly as the embedded gate does.
+        "snapshots": snapshots,
         "settings": {
             "vms_per_replica": settings.replication.vms_per_replica,
             "instances_per_replica": settings.replication.instances_per_replica,
             "production_tag_values": list(settings.environments.production_tag_values),
+            "shallow_max_instances": settings.storage.shallow_max_instances,
         },
         "versions": versions,
         "definitions": definitions,
@@ -81,10 +97,24 @@ def bundle_files() -> list[tuple[str, bytes]]:
     return files
 
 
+def policies_digest(files: list[tuple[str, bytes]] | None = None) -> str:
+    """What identifies this gallerylint's policies: a hash over every Rego file's path
+    and content. A served bundle with another digest evaluates other rules."""
+    digest = hashlib.sha256()
+    for name, content in files if files is not None else bundle_files():
+        digest.update(name.encode() + b"\0" + content + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def write_bundle(output: str, facts: Facts) -> str:
     """Write the bundle atomically; returns its revision."""
+    from .. import __version__
     policies = bundle_files()
-    data = json.dumps({"gallerylint": {"facts": gate_facts(facts)}}, sort_keys=True).encode()
+    identity = {"policies": policies_digest(policies), "version": __version__}
+    # The identity sits in the manifest (OPA keeps it at data.system.bundles[name].manifest)
+    # and in the data document, for servers whose authorization hides data.system.
+    data = json.dumps({"gallerylint": {"facts": gate_facts(facts), "bundle": identity}},
+                      sort_keys=True).encode()
     digest = hashlib.sha256()
     for name, content in policies:
         digest.update(name.encode() + b"\0" + content)
@@ -92,7 +122,8 @@ def write_bundle(output: str, facts: Facts) -> str:
     revision = digest.hexdigest()[:16]
     manifest = json.dumps({"revision": revision, "roots": ["gallerylint"],
                            "rego_version": 1,
-                           "metadata": {"generator": "gallerylint"}}).encode()
+                           "metadata": {"generator": "gallerylint",
+                                        "gallerylint": identity}}).encode()
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         for name, content in [(".manifest", manifest), *policies, ("data.json", data)]:

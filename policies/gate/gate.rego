@@ -66,10 +66,32 @@ version_id(d, facts) := definition(d, facts).latest_by_region[region(d)] if {
 
 version(d, facts) := facts.versions[version_id(d, facts)]
 
-reference_reasons(d, facts) := [r |
-	not definition(d, facts)
-	r := concat("", ["ACG801: image reference ", image_id(d), " does not resolve in the inventory"])
-]
+reference_reasons(d, facts) := array.concat(
+	[r |
+		not definition(d, facts)
+		r := concat("", ["ACG801: image reference ", image_id(d), " does not resolve in the inventory"])
+	],
+	[r |
+		not image_reference(d).id
+		r := no_id_reason(image_reference(d))
+	],
+)
+
+# Shared and community gallery references are not resolved from the bundle's facts: the
+# gate fails closed on them, as on a deployment without a gallery image.
+no_id_reason(ref) := "ACG801: shared and community gallery references are not resolved by the bundle; use gallerylint gate" if {
+	some key in ["sharedGalleryImageId", "communityGalleryImageId"]
+	ref[key]
+}
+
+no_id_reason(ref) := "ACG801: the deployment does not reference a gallery image" if {
+	not ref.sharedGalleryImageId
+	not ref.communityGalleryImageId
+}
+
+image_reference(d) := storage(d).imageReference
+
+image_reference(d) := {} if not storage(d).imageReference
 
 version_reasons(d, facts) := array.concat(
 	array.concat(missing_version(d, facts), region_reasons(d, facts)),
@@ -99,19 +121,33 @@ region_reasons(d, facts) := array.concat(
 	],
 )
 
-lifecycle_reasons(d, facts) := array.concat(
-	[r |
-		v := version(d, facts)
-		v.end_of_life_passed == true
-		r := concat("", ["ACG301: version ", v.name, " is past its end of life"])
-	],
+lifecycle_reasons(d, facts) := array.concat(end_of_life_reasons(d, facts), shallow_reasons(d, facts))
+
+end_of_life_reasons(d, facts) := [r |
+	v := version(d, facts)
+	v.end_of_life_passed == true
+	r := concat("", ["ACG301: version ", v.name, " is past its end of life"])
+]
+
+shallow_reasons(d, facts) := array.concat(
 	[r |
 		v := version(d, facts)
 		v.shallow == true
 		production(d, facts)
 		r := concat("", ["ACG403: version ", v.name, " is shallow-replicated and the deployment is production"])
 	],
+	[r |
+		v := version(d, facts)
+		v.shallow == true
+		not production(d, facts)
+		total := shallow_total(v, d)
+		total > facts.settings.shallow_max_instances
+		r := concat("", ["ACG403: version ", v.name, " is shallow-replicated and would serve ", sprintf("%d", [total]), " instances"])
+	],
 )
+
+# Every instance the version serves, in every region, with the ones this deployment adds.
+shallow_total(v, d) := object.get(v, "total_instances", 0) + instances(d)
 
 production(d, facts) if definition(d, facts).production == true
 
@@ -154,13 +190,21 @@ definition_reasons(d, facts) := array.concat(
 		r := concat("", ["ACG401: OS disk type ", disk, " is disallowed by the image definition"])
 	],
 	[r |
-		def := definition(d, facts)
-		is_array(def.allowed_security_types)
+		allowed := allowed_security_types(d, facts)
+		is_array(allowed)
 		st := security_type(d)
-		not st in def.allowed_security_types
+		not st in allowed
 		r := concat("", ["ACG702: security type ", st, " is not allowed by the image definition"])
 	],
 )
+
+# The security types allowed for the version the deployment uses (a feature entry with
+# startsAtVersion applies from that version on), else the definition's.
+allowed_security_types(d, facts) := version(d, facts).allowed_security_types if version_has_allowed(d, facts)
+
+allowed_security_types(d, facts) := definition(d, facts).allowed_security_types if not version_has_allowed(d, facts)
+
+version_has_allowed(d, facts) if "allowed_security_types" in object.keys(version(d, facts))
 
 security_type(d) := lower(security_profile(d).securityType) if security_profile(d).securityType
 
