@@ -81,6 +81,7 @@ class AzureTestServer:
         self.graph_page_size = graph_page_size
         self.subscriptions = subscriptions or sorted({_sub(r["id"]) for r in self.resources})
         self.faults: list[Fault] = []
+        self.next_link_base: str | None = None
         self.requests: list[tuple[str, str]] = []
         self.graph_calls: dict[str, int] = defaultdict(int)
         self.quota_remaining = 100
@@ -247,6 +248,8 @@ class AzureTestServer:
                     # Alternate absolute and relative nextLinks: the SDK must follow both.
                     body["nextLink"] = (relative if (end // owner.page_size) % 2 == 0
                                         else f"{owner.endpoint}{relative}")
+                    if owner.next_link_base is not None:  # a hostile page: links elsewhere
+                        body["nextLink"] = f"{owner.next_link_base}{relative}"
                 self._send(200, body)
 
             def do_POST(self) -> None:  # noqa: N802

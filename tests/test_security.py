@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "contoso" / "galleries.json"
 
@@ -88,3 +90,77 @@ def test_a_token_goes_only_over_https_or_to_loopback():
                                                      "MY_TOKEN": "t0ken-value-77"})
     assert result.returncode == 2 and "only over https" in result.stderr
     assert "t0ken-value-77" not in result.stderr
+
+
+# -- the exporter's token goes only to the ARM endpoint ------------------------------------
+
+
+class _Listener:
+    """A plain TCP listener that records whatever reaches it (the token, if leaked)."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.received = b""
+        self.connections = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def port(self):
+        return self.sock.getsockname()[1]
+
+    def _serve(self):
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.settimeout(1)
+            try:
+                self.received += conn.recv(65536)
+            except OSError:
+                pass
+            conn.close()
+
+    def close(self):
+        self.stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+@pytest.mark.parametrize("scheme_host", ["https://127.0.0.1:{port}", "http://127.0.0.1:{port}",
+                                         "https://localhost:{arm_port}"])
+def test_sdk_pagers_never_follow_a_next_link_to_another_origin(tmp_path, scheme_host):
+    import subprocess
+    import sys
+
+    from azure_server import TOKEN, AzureTestServer
+    from test_export import sample_rows
+    listener = _Listener()
+    try:
+        with AzureTestServer(sample_rows(), page_size=2) as server:
+            arm_port = server.endpoint.rsplit(":", 1)[1]
+            server.next_link_base = scheme_host.format(port=listener.port, arm_port=arm_port)
+            env = {**os.environ, "REQUESTS_CA_BUNDLE": server.ca_file(str(tmp_path / "ca.pem")),
+                   "AZURE_ACCESS_TOKEN": TOKEN, "GALLERYLINT_EXPORT_BACKOFF_SECONDS": "0.01"}
+            out = tmp_path / "snapshot.json"
+            result = subprocess.run(
+                [sys.executable, "-m", "linter.cli", "export", "--source", "arm",
+                 "--arm-endpoint", server.endpoint, "--output", str(out)],
+                capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+            gets = [p for m, p in server.requests if m == "GET"]
+    finally:
+        listener.close()
+    assert result.returncode == 3 and not out.exists(), result.stderr
+    assert "refused a request to" in result.stderr and "only" in result.stderr
+    assert listener.connections == 0 and TOKEN.encode() not in listener.received
+    assert TOKEN not in result.stderr + result.stdout
+    # refused at once: no page is asked for twice
+    assert len(gets) == len(set(gets))

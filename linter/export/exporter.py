@@ -55,6 +55,38 @@ class ExportError(GalleryLintError):
     exit_code = 3
 
 
+def _origin(url: str) -> tuple[str, str, int]:
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https"
+                                                                  else 80)
+
+
+class ForeignRequestError(ExportError):
+    """A request (an SDK pager's nextLink, a redirect target) for another origin than
+    the ARM endpoint: refused before it is sent, never retried."""
+
+
+def endpoint_guard(endpoint: str) -> Any:
+    """An azure-core policy, first in every client's pipeline (before retry and the
+    bearer token policy): requests go only to the ARM endpoint's scheme, host and port.
+    The SDK's pagers follow a page's `nextLink` wherever it points, with the token."""
+    from azure.core.pipeline.policies import SansIOHTTPPolicy
+
+    allowed = _origin(endpoint)
+
+    class EndpointGuard(SansIOHTTPPolicy):  # type: ignore[misc]
+        def on_request(self, request: Any) -> None:
+            target = _origin(request.http_request.url)
+            if target != allowed:
+                raise ForeignRequestError(
+                    "request", f"refused a request to {target[0]}://{target[1]}:{target[2]} "
+                    f"(a nextLink of a page?): only {endpoint} receives the token")
+
+    return EndpointGuard()
+
+
 @dataclass
 class Progress:
     """Pages fetched and resources so far, on stderr when it is a terminal."""
@@ -193,7 +225,9 @@ class Exporter:
         self.api_versions: dict[str, str] = {}
         self.client_kwargs: dict[str, Any] = {"credential_scopes": [self.scope],
                                               "retry_total": 0,
-                                              "raw_request_hook": self._record_api_version}
+                                              "raw_request_hook": self._record_api_version,
+                                              "per_call_policies": [endpoint_guard(
+                                                  self.endpoint)]}
         if transport is not None:
             self.client_kwargs["transport"] = transport
 
