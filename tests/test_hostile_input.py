@@ -222,3 +222,26 @@ def test_sigterm_leaves_no_partial_output(tmp_path):
     assert b"interrupted" in err and b"Traceback" not in err
     assert not (tmp_path / "out.sarif").exists()
     assert not list(tmp_path.glob(".gallerylint-*"))
+
+
+@pytest.mark.parametrize("limit_name", ["RLIMIT_AS", "RLIMIT_DATA"])
+def test_an_address_space_limit_is_exit_3_with_the_way_out_not_a_signal(tmp_path, limit_name):
+    import resource
+
+    def limited():
+        limit = getattr(resource, limit_name)
+        resource.setrlimit(limit, (32 << 30, resource.getrlimit(limit)[1]))
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "contoso"
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(sample)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                            preexec_fn=limited)
+    assert result.returncode == 3, result.stderr
+    line = one_line(result)
+    assert "32.0 GiB" in line and "unlimited" in line and "--engine opa" in line
+    # Python rules alone need no regopy: they still run under the limit
+    only_python = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(sample),
+                                  "--rules", "ACG601,ACG602", "--format", "json"],
+                                 capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                                 preexec_fn=limited)
+    assert only_python.returncode in (0, 1), only_python.stderr

@@ -63,7 +63,8 @@ def lint_json(*extra):
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     return sorted((f["ruleId"], f["resourceId"], f.get("region") or "", f["level"],
-                   f["message"], f.get("line") or 0) for f in doc["findings"]), result
+                   f["message"], (f.get("location") or {}).get("startLine", 0))
+                  for f in doc["findings"]), result
 
 
 def test_lint_through_a_served_bundle_gives_the_embedded_findings_and_uploads_nothing(

@@ -164,3 +164,91 @@ def test_sdk_pagers_never_follow_a_next_link_to_another_origin(tmp_path, scheme_
     assert TOKEN not in result.stderr + result.stdout
     # refused at once: no page is asked for twice
     assert len(gets) == len(set(gets))
+
+
+# -- user Python rules run isolated and fail closed ----------------------------------------
+
+PYTHON_RULE = '''"""Versions named by the org's scheme."""
+import os
+from linter.rules.base import make_finding
+from linter.rules.registry import RuleMeta
+
+RULE = RuleMeta(id="ORG100", name="org-version-check", level="error")
+
+
+def check(facts, rule):
+    {body}
+    for vf in facts.versions:
+        yield make_finding(rule, vf, f"version {{vf.version.name}} env={{len(os.environ)}}")
+'''
+
+
+def python_rule_lint(tmp_path, body="pass", timeout=None, extra=()):
+    rules = tmp_path / "rules"
+    rules.mkdir(exist_ok=True)
+    (rules / "org_rule.py").write_text(PYTHON_RULE.format(body=body))
+    engine = f"engine:\n  timeout_seconds: {timeout}\n" if timeout else ""
+    (tmp_path / ".gallerylint.yaml").write_text(
+        f"rules:\n  paths: [rules]\n  allow_python: true\n{engine}")
+    inventory = ROOT / "samples" / "contoso" / "image-versions.json"
+    return subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(inventory),
+                           "--format", "json", "--rules", "ORG100", *extra],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                          env={**os.environ, "SECRET_FOR_TEST": "hunter2-value"})
+
+
+def test_a_python_rule_runs_in_a_child_without_environment_and_keeps_locations(tmp_path):
+    result = python_rule_lint(tmp_path)
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)["findings"]
+    assert found and all(f["ruleId"] == "ORG100" for f in found)
+    assert all(f["message"].endswith("env=0") for f in found)  # the environment was empty
+    assert all(f["location"]["startLine"] > 1 for f in found)  # sources mapped back: real lines
+    assert "hunter2-value" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("raise SystemExit(0)", "SystemExit"),
+    ("import os; os._exit(0)", "without a result (exit code 0)"),
+    ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "signal SIGKILL"),
+    ("import time; time.sleep(30)", "did not finish within 1 s"),
+])
+def test_a_python_rule_that_exits_or_hangs_fails_closed(tmp_path, body, expected):
+    result = python_rule_lint(tmp_path, body=body, timeout=1)
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "org_rule.py" in lines[0] and expected in lines[0], lines
+    assert result.stdout == ""
+
+
+def test_a_python_rule_that_exits_while_loading_fails_closed(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "bad.py").write_text("import os\nos._exit(0)\n")
+    (tmp_path / ".gallerylint.yaml").write_text("rules:\n  paths: [rules]\n  allow_python: true\n")
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint",
+                             str(ROOT / "samples" / "contoso")], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode == 3 and "bad.py" in result.stderr and "failed to load" in \
+        result.stderr
+
+
+def test_the_time_limit_cannot_be_raised_above_the_tools_and_memory_is_capped(monkeypatch):
+    import time as time_module
+
+    from linter.engines import isolation
+    from linter.errors import EngineError
+    monkeypatch.setattr(isolation, "MAX_SECONDS", 1.0)
+    start = time_module.monotonic()
+    with pytest.raises(EngineError, match="tool's maximum"):
+        isolation.run_isolated(time_module.sleep, (20,), 10_000, "slow.py")
+    assert time_module.monotonic() - start < 10
+
+    def hog():
+        block = bytearray(600 << 20)
+        for i in range(0, len(block), 4096):  # touch every page: resident, not just mapped
+            block[i] = 1
+        time_module.sleep(20)
+
+    with pytest.raises(EngineError, match="more than 200 MB"):
+        isolation.run_isolated(hog, (), 60, "hog.py", max_memory_mb=200)

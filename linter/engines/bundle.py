@@ -140,8 +140,8 @@ def write_bundle(output: str, facts: Facts) -> str:
 def load_bundle_into_regopy(path: str | Path) -> Any:
     """A regopy interpreter with the bundle's policies and data (used by tests and
     `gallerylint bundle --check`)."""
-    import regopy
-    interp = regopy.Interpreter()
+    from .embedded import _regopy
+    interp = _regopy().Interpreter()
     with tarfile.open(path, "r:gz") as tar:
         for member in tar.getmembers():
             content = tar.extractfile(member)

@@ -32,7 +32,31 @@ def library_modules() -> list[Path]:
     return sorted(p for p in lib.glob("*.rego") if not p.name.endswith("_test.rego"))
 
 
+# regopy's allocator (snmalloc) reserves about 256 GiB of address space when it starts,
+# and aborts the process ("Failed to initialise snmalloc.") when an address-space or data
+# limit (ulimit -v, RLIMIT_AS / RLIMIT_DATA) is lower: measured here, 256 GiB fails and
+# 257 GiB works. Say so before loading it, instead of dying by a signal.
+REGOPY_ADDRESS_SPACE = 260 << 30
+
+
+def address_space_problem() -> str | None:
+    import resource
+    for name, how in (("RLIMIT_AS", "ulimit -v"), ("RLIMIT_DATA", "ulimit -d")):
+        soft, _ = resource.getrlimit(getattr(resource, name))
+        if soft != resource.RLIM_INFINITY and soft < REGOPY_ADDRESS_SPACE:
+            return (f"the embedded engine (regopy) reserves about 256 GiB of address space "
+                    f"when it starts, and this process is limited to {soft / (1 << 30):.1f} GiB "
+                    f"({how}, {name}): raise the limit ('{how} unlimited'), or use "
+                    "--engine opa with an OPA server")
+    return None
+
+
 def _regopy() -> Any:
+    import sys
+    if "regopy" not in sys.modules:
+        problem = address_space_problem()
+        if problem:
+            raise EngineError("(embedded engine)", problem)
     try:
         import regopy
     except ImportError as exc:  # pragma: no cover - a broken install

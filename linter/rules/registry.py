@@ -16,7 +16,7 @@ import json
 import importlib.util
 import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -208,17 +208,83 @@ def user_rules(paths: Iterable[str], allow_python: bool) -> list[Rule]:
             if not allow_python:
                 raise InputError(str(file), "Python rules run as code and are off by default",
                                  hint="set rules.allow_python: true to run them")
-            spec = importlib.util.spec_from_file_location(f"gallerylint_user_{file.stem}", file)
-            if spec is None or spec.loader is None:
-                continue
-            module = importlib.util.module_from_spec(spec)
+            # The module runs only in isolated children (linter/engines/isolation.py): one
+            # reads its RULE, one per run calls its check(). Its code never runs here.
+            from ..engines.isolation import run_isolated
             try:
-                spec.loader.exec_module(module)
-            except Exception as exc:
-                raise EngineError(str(file), f"the Python rule failed to load: {exc}") from None
-            if hasattr(module, "RULE") and hasattr(module, "check"):
-                rules.append(_from_module(module, False))
+                meta = run_isolated(_python_rule_meta, (str(file),), LOAD_SECONDS, file.name)
+            except EngineError as exc:
+                raise EngineError(str(file), f"the Python rule failed to load: "
+                                  f"{exc.message}") from None
+            if meta is not None:
+                rules.append(replace(meta, check=IsolatedPythonCheck(str(file))))
     return rules
+
+
+LOAD_SECONDS = 30.0
+
+
+def _load_python_module(file: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"gallerylint_user_{Path(file).stem}", file)
+    if spec is None or spec.loader is None:
+        raise EngineError(file, "not a Python module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _python_rule_meta(file: str) -> Rule | None:
+    """In the child: the rule a user module declares (without its code), or None."""
+    module = _load_python_module(file)
+    if not (hasattr(module, "RULE") and hasattr(module, "check")):
+        return None
+    return replace(_from_module(module, False), check=None)
+
+
+class IsolatedPythonCheck:
+    """A user Python rule's check(), run in an isolated child with the run's time limit
+    (engine.timeout_seconds, capped by the tool) and a memory cap. Findings come back
+    without their Source objects, named instead by the id() each had before the fork,
+    which the parent maps back (a forked child shares the parent's objects)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def __call__(self, facts: Any, rule: Rule) -> list[Any]:
+        from ..engines.isolation import run_isolated
+        sent = run_isolated(_run_python_check, (self.file, facts, rule),
+                            facts.settings.engine.timeout_seconds, Path(self.file).name)
+        sources = _sources_by_id(facts.inventory)
+        return [replace(finding, source=sources.get(source_id),
+                        group_source=sources.get(group_id))
+                for finding, source_id, group_id in sent]
+
+
+def _run_python_check(file: str, facts: Any, rule: Rule) -> list[tuple[Any, Any, Any]]:
+    from ..findings import Finding
+    module = _load_python_module(file)
+    out = []
+    for finding in module.check(facts, rule):
+        if not isinstance(finding, Finding):
+            raise EngineError(Path(file).name, f"check() yielded {type(finding).__name__}, "
+                              "not a Finding (use linter.findings.make_finding)")
+        out.append((replace(finding, source=None, group_source=None),
+                    id(finding.source) if finding.source is not None else None,
+                    id(finding.group_source) if finding.group_source is not None else None))
+    return out
+
+
+def _sources_by_id(inventory: Any) -> dict[int, Any]:
+    import dataclasses
+    sources: dict[int, Any] = {}
+    for f in dataclasses.fields(inventory):
+        value = getattr(inventory, f.name)
+        if isinstance(value, list):
+            for item in value:
+                source = getattr(item, "source", None)
+                if source is not None:
+                    sources[id(source)] = source
+    return sources
 
 
 class Registry:
