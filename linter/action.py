@@ -57,6 +57,26 @@ def _gallerylint(args: list[str]) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True)
 
 
+def job_log(text: str) -> None:
+    """Untrusted text (file and resource names are in gallerylint's messages) into the
+    job log, where the runner honours `::command::` lines: between ::stop-commands::
+    and its random end token, the runner ignores them."""
+    if not text:
+        return
+    import uuid
+    token = uuid.uuid4().hex
+    sys.stderr.write(f"::stop-commands::{token}\n{text.rstrip()}\n::{token}::\n")
+    sys.stderr.flush()
+
+
+def quoted(text: str) -> str:
+    """Untrusted text for the step summary: each line escaped and block-quoted (never a
+    code fence, which text holding ``` would close)."""
+    from .report.markdown import escape
+    lines = [line for line in text.strip().splitlines() if line.strip()] or ["(no output)"]
+    return "\n".join(f"> {escape(line)}" for line in lines) + "\n"
+
+
 def run_lint(out_dir: Path) -> dict[str, str]:
     sarif = out_dir / "gallerylint.sarif"
     summary = out_dir / "gallerylint.md"
@@ -70,7 +90,7 @@ def run_lint(out_dir: Path) -> dict[str, str]:
     if _input("BASELINE"):
         args += ["--baseline", _input("BASELINE")]
     proc = _gallerylint(args)
-    sys.stderr.write(proc.stderr)
+    job_log(proc.stderr)
     if proc.returncode in (0, 1) and results.exists():
         findings = json.loads(results.read_text(encoding="utf-8"))["findings"]
         current = [f for f in findings if f.get("baselineState") != "absent"]
@@ -78,7 +98,7 @@ def run_lint(out_dir: Path) -> dict[str, str]:
         _append_summary(summary.read_text(encoding="utf-8"))
         return {"sarif-file": str(sarif), "findings": str(len(current)),
                 "new-findings": str(len(new)), "exit-code": str(proc.returncode)}
-    _append_summary(f"# gallerylint failed\n\n```\n{proc.stderr.strip()}\n```\n")
+    _append_summary("# gallerylint failed\n\n" + quoted(proc.stderr))
     return {"sarif-file": "", "findings": "0", "new-findings": "0",
             "exit-code": str(proc.returncode)}
 
@@ -93,9 +113,9 @@ def run_gate() -> dict[str, str]:
     if _input("CONFIG"):
         args += ["--config", _input("CONFIG")]
     proc = _gallerylint(args)
-    sys.stderr.write(proc.stderr)
+    job_log(proc.stderr)
     if proc.returncode not in (0, 1):
-        _append_summary(f"# gallerylint gate failed to run\n\n```\n{proc.stderr.strip()}\n```\n")
+        _append_summary("# gallerylint gate failed to run\n\n" + quoted(proc.stderr))
         return {"sarif-file": "", "findings": "0", "new-findings": "0",
                 "exit-code": str(proc.returncode)}
     from .report.markdown import escape
@@ -108,7 +128,8 @@ def run_gate() -> dict[str, str]:
         for c in dep["checks"]:
             failed += c["status"] == "fail"
             detail = escape(c["messages"][0]) if c["messages"] else ""
-            lines.append(f"| {c['name']} | {', '.join(c['rules'])} | {c['status']} | {detail} |")
+            lines.append(f"| {escape(c['name'])} | {escape(', '.join(c['rules']))} | "
+                         f"{escape(c['status'])} | {detail} |")
         lines.append("")
     _append_summary("\n".join(lines) + "\n")
     return {"sarif-file": "", "findings": str(failed), "new-findings": str(failed),
@@ -120,8 +141,7 @@ def main() -> None:
     if command not in ("lint", "gate"):
         _write_output({"sarif-file": "", "findings": "0", "new-findings": "0",
                        "exit-code": "2"})
-        sys.stderr.write(f"gallerylint action: command must be 'lint' or 'gate', not "
-                         f"'{command}'\n")
+        job_log(f"gallerylint action: command must be 'lint' or 'gate', not {command!r}")
         return
     out_dir = Path(os.environ.get("RUNNER_TEMP") or tempfile.mkdtemp()) / "gallerylint"
     out_dir.mkdir(parents=True, exist_ok=True)

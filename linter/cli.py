@@ -27,9 +27,21 @@ DEFAULT_FILES = {"json": "gallerylint.json", "sarif": "gallerylint.sarif",
                  "markdown": "gallerylint.md", "text": "-"}
 
 
+_VISIBLE = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
+_VISIBLE.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028",
+                 0x2029: "\\u2029"})
+
+
+def one_line(text: object) -> str:
+    """A message for stderr: one line whatever file or resource names it quotes (control
+    characters shown escaped, so no name can start a line, a workflow command or an
+    escape sequence)."""
+    return str(text).translate(_VISIBLE)
+
+
 def _fail(exc: GalleryLintError) -> None:
     label = getattr(exc, "label", None) or ("error" if exc.exit_code == 2 else "engine error")
-    click.echo(f"gallerylint: {label}: {exc}", err=True)
+    click.echo(f"gallerylint: {label}: {one_line(exc)}", err=True)
     sys.exit(exc.exit_code)
 
 
@@ -55,7 +67,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # an internal failure: exit 3, say what and where
             if os.environ.get("GALLERYLINT_DEBUG"):
                 raise
-            click.echo(f"gallerylint: internal error: {type(exc).__name__}: {exc} "
+            click.echo(f"gallerylint: internal error: {type(exc).__name__}: {one_line(exc)} "
                        "(set GALLERYLINT_DEBUG=1 for a traceback)", err=True)
             sys.exit(3)
     return wrapper

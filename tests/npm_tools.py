@@ -14,7 +14,7 @@ TOOLS = ROOT / ".tools"
 
 
 def npm_install(name: str, package: str, marker: str) -> Path:
-    """Install `package` under .tools/<name>/ and return that folder; skip without npm
+    """Install `package` (one or several, space-separated) under .tools/<name>/ and return that folder; skip without npm
     (fail under CI, where npm is part of the machine)."""
     folder = TOOLS / name
     if not (folder / marker).exists():
@@ -25,7 +25,7 @@ def npm_install(name: str, package: str, marker: str) -> Path:
             pytest.skip(f"npm is not on PATH: cannot install {package}")
         folder.mkdir(parents=True, exist_ok=True)
         result = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix",
-                                 str(folder), package], capture_output=True, text=True,
+                                 str(folder), *package.split()], capture_output=True, text=True,
                                 timeout=600)
         assert result.returncode == 0, result.stderr[-2000:]
     return folder

@@ -105,3 +105,26 @@ def test_sarif_content(sample_sarif):
         assert len(result["partialFingerprints"]["gallerylint/v1"]) == 32
     fingerprints = [r["partialFingerprints"]["gallerylint/v1"] for r in run["results"]]
     assert len(set(fingerprints)) == len(fingerprints)
+
+
+def test_artifact_uris_are_percent_encoded_relative_references(tmp_path):
+    import subprocess
+    import sys
+    from urllib.parse import unquote, urlsplit
+    names = ["a b#frag?q.json", "%2e%2e%2fescape.json", "c:d.json", "ü.json"]
+    for i, name in enumerate(names):
+        (tmp_path / name).write_text(json.dumps([{
+            "id": "/subscriptions/0000000a-0000-4000-8000-00000000000a/resourceGroups/rg/"
+                  f"providers/Microsoft.Compute/galleries/_bad{i}", "name": f"_bad{i}",
+            "type": "Microsoft.Compute/galleries", "location": "westeurope"}]))
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", ".", "--format",
+                             "sarif", "--source-root", "."], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(result.stdout)["runs"][0]["results"]}
+    assert {unquote(u) for u in uris} == set(names)
+    for uri in uris:
+        parts = urlsplit(uri)
+        assert not parts.scheme and not parts.fragment and not parts.query, uri
+        assert all(c.isascii() and c not in " #?" for c in uri)

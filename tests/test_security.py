@@ -252,3 +252,92 @@ def test_the_time_limit_cannot_be_raised_above_the_tools_and_memory_is_capped(mo
 
     with pytest.raises(EngineError, match="more than 200 MB"):
         isolation.run_isolated(hog, (), 60, "hog.py", max_memory_mb=200)
+
+
+# -- every sink escaped: markdown as GitHub renders it -------------------------------------
+
+RENDER_GFM = """import {micromark} from 'micromark'
+import {gfm, gfmHtml} from 'micromark-extension-gfm'
+import {readFileSync} from 'fs'
+process.stdout.write(micromark(readFileSync(0, 'utf8'),
+  {extensions: [gfm()], htmlExtensions: [gfmHtml()]}))
+"""
+
+
+def render_gfm(markdown: str) -> str:
+    """HTML as GitHub's flavour renders it (micromark with its GFM extension, which
+    implements the GFM spec's autolink literals and tables)."""
+    import shutil
+
+    from npm_tools import npm_install
+    folder = npm_install("micromark", "micromark@4 micromark-extension-gfm@3",
+                         "node_modules/micromark-extension-gfm/package.json")
+    script = folder / "render.mjs"
+    script.write_text(RENDER_GFM)
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not on PATH")
+    result = subprocess.run([node, str(script)], input=markdown, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+HOSTILE_NAMES = ["www.evil.example", "https://evil.example/x?a=1", "attacker@evil.example",
+                 "mailto:x@evil.example", "x](https://evil.example)", "<img src=x>",
+                 "`code`|cell", "@octocat"]
+
+
+def test_markdown_report_renders_no_link_image_html_or_mention_from_inputs(tmp_path):
+    import re as re_module
+    from builders import definition, gallery, target, version
+    rows = [gallery(), definition()]
+    for i, name in enumerate(HOSTILE_NAMES):
+        row = version(f"1.0.{i}", regions=[target("westeurope", 1)])
+        row["id"] = row["id"].rsplit("/", 1)[0] + "/" + name
+        row["name"] = name
+        rows.append(row)
+    (tmp_path / "estate.json").write_text(json.dumps(rows))
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", "estate.json",
+                             "--format", "markdown"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode in (0, 1), result.stderr
+    assert "evil.example" in result.stdout  # the names are there, as text
+    html = render_gfm(result.stdout)
+    hrefs = re_module.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith("https://github.com/gallerylint/gallerylint/") for h in hrefs)
+    assert "<img" not in html and "<code>" not in html
+    assert "evil.example" in html
+
+
+def workflow_commands_honoured(log: str) -> list[str]:
+    """The `::command::` lines a GitHub runner would act on: outside a
+    ::stop-commands::TOKEN ... ::TOKEN:: block."""
+    honoured, stop = [], None
+    for line in log.splitlines():
+        if stop is not None:
+            if line == f"::{stop}::":
+                stop = None
+            continue
+        if line.startswith("::stop-commands::"):
+            stop = line.split("::stop-commands::", 1)[1]
+            continue
+        if line.startswith("::"):
+            honoured.append(line)
+    return honoured
+
+
+def test_action_failure_output_cannot_inject_into_the_log_or_the_summary(tmp_path):
+    from test_action import run_action
+    hostile = tmp_path / "in" / "x\n::error::pwned\n```\n![i](javascript:alert(1))"
+    hostile.mkdir(parents=True)
+    (hostile / "bad.json").write_text('{"type": "Microsoft.Compute/galleries", "id": 1')
+    log: list[str] = []
+    outputs, summary, _ = run_action(tmp_path, {"paths": str(tmp_path / "in")}, log=log)
+    assert outputs["exit-code"] == "2"
+    assert "pwned" in "".join(log)  # the message is there, as text
+    assert not [c for text in log for c in workflow_commands_honoured(text)
+                if "pwned" in c]
+    html = render_gfm(summary)
+    assert "<img" not in html and "<pre>" not in html and "href" not in html
+    assert "pwned" in html

@@ -15,18 +15,28 @@ MAX_ROWS = 20
 MAX_FINDINGS = 1000
 _ESCAPE = re.compile(r"([\\`*_{}()+!|~])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"}
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
+# GFM's extended autolinks: scheme:// URLs, and the mailto: and xmpp: protocols.
+_AUTOLINK_COLON = re.compile(r":(?=//)|(?<=mailto):|(?<=xmpp):", re.IGNORECASE)
 
 
 def escape(text: object) -> str:
-    """Text from inputs, made inert: no links, HTML, emphasis, table breaks or mentions."""
-    value = str(text).replace("\r", " ").replace("\n", " ")
+    """Text from inputs, made inert: no links (GFM autolinks included: `www.`,
+    `scheme://`, e-mail addresses), HTML, emphasis, table breaks or mentions."""
+    value = _CONTROLS.sub(" ", str(text))
     value = _ESCAPE.sub(r"\\\1", value)
     value = "".join(_ENTITIES.get(c, c) for c in value)
-    return value.replace("@", "@\u200b")  # no @mentions
+    # An entity splits the text node, so GitHub's autolink extension sees no URL.
+    value = _AUTOLINK_COLON.sub("&#58;", value)
+    value = _WWW.sub(lambda m: m.group(1) + "&#46;", value)
+    return value.replace("@", "&#64;")  # no @mentions, no e-mail autolinks
 
 
-def _category(f: Finding) -> str:
-    return f.rule_id[:4] + "xx"
+def link(text: object, url: str) -> str:
+    """A link whose text is escaped and whose URL is percent-encoded."""
+    from urllib.parse import quote
+    return f"[{escape(text)}]({quote(url, safe=':/#.-_~')})"
 
 
 def _gallery_of(resource_id: str) -> str | None:
@@ -50,16 +60,11 @@ def render(report: Report) -> str:
         lines += ["", f"> **warning:** {escape(warning)}"]
     for note in report.notes:
         lines += ["", f"> note: {escape(note)}"]
-    by_category = Counter(_category(f) for f in findings)
-    if by_category:
-        lines += ["", "```mermaid", "pie title Findings by rule category"]
-        lines += [f'    "{c}" : {n}' for c, n in sorted(by_category.items())]
-        lines += ["```"]
     by_rule = Counter((f.rule_id, f.rule_name) for f in findings)
     if by_rule:
         lines += ["", "## Top rules", "", "| rule | name | findings |", "|---|---|---:|"]
         for (rid, name), n in by_rule.most_common(MAX_ROWS):
-            lines.append(f"| {rid} | {escape(name)} | {n} |")
+            lines.append(f"| {escape(rid)} | {escape(name)} | {n} |")
     galleries = Counter(g for f in findings if (g := _gallery_of(f.resource_id)))
     if galleries:
         lines += ["", "## Most affected galleries", "", "| gallery | findings |", "|---|---:|"]
@@ -83,7 +88,7 @@ def render(report: Report) -> str:
             name = f.resource_id.rstrip("/").rsplit("/", 1)[-1]
             region = escape(f.region) if f.region else "-"
             waived = " (waived)" if f.suppression is not None else ""
-            lines.append(f"- [{f.rule_id}]({help_uris.get(f.rule_id, '')}) {escape(name)} "
+            lines.append(f"- {link(f.rule_id, help_uris.get(f.rule_id, ''))} {escape(name)} "
                          f"({region}){waived}: {escape(f.message)}")
         if len(of_level) > MAX_FINDINGS:
             lines.append(f"- … and {len(of_level) - MAX_FINDINGS} more (see the SARIF or JSON "

@@ -71,7 +71,8 @@ def descriptor(rule: Rule) -> om.ReportingDescriptor:
 
 def _result(report: Report, f: Finding, index: dict[str, int]) -> om.Result:
     physical = om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=report.uri(f), uri_base_id="%SRCROOT%"),
+        artifact_location=om.ArtifactLocation(uri=uri_reference(report.uri(f)),
+                                              uri_base_id="%SRCROOT%"),
         region=om.Region(start_line=max(f.line, 1), start_column=max(f.column, 1)),
     )
     logical = om.LogicalLocation(fully_qualified_name=f.resource_id, kind="resource",
@@ -120,6 +121,14 @@ def build(report: Report) -> om.SarifLog:
                 for warning in report.warnings] or None)],
     )
     return om.SarifLog(runs=[run], version="2.1.0", schema_uri=SARIF_SCHEMA)
+
+
+def uri_reference(path: str) -> str:
+    """A relative path as an RFC 3986 relative reference: every character outside
+    unreserved, sub-delims and "@" is percent-encoded (UTF-8), so `%2e%2e%2f`, `#`, `?`,
+    spaces and a ':' (which would read as a scheme) name the file and nothing else."""
+    from urllib.parse import quote
+    return quote(path, safe="/-._~!$&'()*+,;=@")
 
 
 def _root_uri(root: str) -> str:

@@ -131,6 +131,7 @@ def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
                          line=source[:m.start()].count("\n") + 1, hint="see policies/README.md")
     if custom["level"] not in LEVELS:
         raise InputError(str(path), f"METADATA level must be one of {', '.join(LEVELS)}")
+    check_metadata_types(str(path), meta, custom)
     test_path = path.with_name(path.stem + "_test.rego")
     doc = str(meta.get("description") or "").strip()
     return Rule(
@@ -145,6 +146,42 @@ def parse_rego_rule(path: Path, builtin: bool = True) -> Rule:
                         trusted=builtin),
         builtin=builtin,
     )
+
+
+RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+
+
+def check_metadata_types(where: str, meta: Any, custom: Any) -> None:
+    """A rule's metadata lands in SARIF, markdown, URLs and the terminal: each field must
+    have its type, and the ID a plain shape, or the policy is refused (exit 2) by name."""
+    def bad(field_name: str, what: str) -> InputError:
+        return InputError(where, f"METADATA {field_name} must be {what}",
+                          hint="see policies/README.md")
+
+    if not isinstance(meta, dict) or not isinstance(custom, dict):
+        raise bad("custom", "a mapping")
+    rule_id = custom.get("id")
+    if not isinstance(rule_id, str) or not RULE_ID.fullmatch(rule_id):
+        raise bad("id", "a letter then up to 63 letters, digits, '_' or '-' (e.g. ORG100)")
+    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+        raise bad("title", "a non-empty string")
+    for key in ("tags", "fields", "related", "config"):
+        value = custom.get(key)
+        if value is not None and not (isinstance(value, list)
+                                      and all(isinstance(v, str) for v in value)):
+            raise bad(key, "a list of strings")
+    if "collection" in custom and not isinstance(custom["collection"], str):
+        raise bad("collection", "a string")
+    severity = custom.get("security_severity")
+    if severity is not None and (isinstance(severity, bool)
+                                 or not isinstance(severity, (int, float))
+                                 or not 0 <= severity <= 10):
+        raise bad("security_severity", "a number from 0 to 10")
+    for key in ("summary",):
+        if custom.get(key) is not None and not isinstance(custom[key], str):
+            raise bad(key, "a string")
+    if meta.get("description") is not None and not isinstance(meta["description"], str):
+        raise bad("description", "a string")
 
 
 METADATA_CACHE = "metadata-cache.json"
@@ -217,6 +254,13 @@ def user_rules(paths: Iterable[str], allow_python: bool) -> list[Rule]:
                 raise EngineError(str(file), f"the Python rule failed to load: "
                                   f"{exc.message}") from None
             if meta is not None:
+                check_metadata_types(str(file), {"title": meta.name},
+                                     {"id": meta.id, "tags": list(meta.tags),
+                                      "related": list(meta.related),
+                                      "config": list(meta.config),
+                                      "security_severity": meta.security_severity})
+                if meta.level not in LEVELS:
+                    raise InputError(str(file), f"RULE level must be one of {', '.join(LEVELS)}")
                 rules.append(replace(meta, check=IsolatedPythonCheck(str(file))))
     return rules
 

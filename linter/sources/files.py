@@ -52,7 +52,7 @@ def walk(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tuple[st
     for given in paths:
         if not os.path.exists(given):
             raise InputError(given, "no such file or directory",
-                             hint="check the path given to 'gallerylint lint'")
+                             hint="check the path on the command line")
         if os.path.isdir(given):
             for root, dirs, files in os.walk(given, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
