@@ -133,7 +133,8 @@ class FakeOpa:
                     found = owner.policies.pop(policy_id, None)
                 if found is None:
                     self._send(404, {"code": "resource_not_found",
-                                     "message": f'storage_not_found_error: policy id "{policy_id}"'})
+                                     "message": "storage_not_found_error: policy id "
+                                                f'"{policy_id}"'})
                 else:
                     self._send(200, {})
 

@@ -14,7 +14,8 @@ TOOLS = ROOT / ".tools"
 
 
 def npm_install(name: str, package: str, marker: str) -> Path:
-    """Install `package` (one or several, space-separated) under .tools/<name>/ and return that folder; skip without npm
+    """Install `package` (one or several, space-separated) under .tools/<name>/ and
+    return that folder; skip without npm
     (fail under CI, where npm is part of the machine)."""
     folder = TOOLS / name
     if not (folder / marker).exists():

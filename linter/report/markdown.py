@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..findings import LEVEL_ORDER, Finding
+from ..findings import LEVEL_ORDER
 from .common import Report
 
 MAX_ROWS = 20
