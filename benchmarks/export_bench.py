@@ -20,6 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
 
 
 def estate(n_versions: int) -> list[dict]:
@@ -65,12 +66,23 @@ def main() -> None:
         start = time.perf_counter()
         exporter.resource_graph(server.subscriptions, [], result)
         elapsed = time.perf_counter() - start
+    import math
+
+    from run import machine
     calls = sum(result.resource_graph_calls.values())
+    resources = sum(len(rows) for rows in result.arrays.values())
+    minimum = {kind: math.ceil(len(result.arrays[kind]) / 1000) or 1
+               for kind in result.resource_graph_calls}
+    print(f"machine: {machine()}")
     print(f"export (resource-graph) of {len(result.arrays['imageVersions'])} versions, "
           f"{len(result.arrays['imageDefinitions'])} definitions, "
           f"{len(result.arrays['galleries'])} galleries from the local test server: "
-          f"{elapsed:.1f} s, {calls} Resource Graph calls")
-
+          f"{elapsed:.1f} s, {resources / elapsed:,.0f} resources/s")
+    print(f"Resource Graph calls: {calls}, minimum ceil(rows/1000) per type: "
+          f"{sum(minimum.values())}")
+    for kind in sorted(result.resource_graph_calls):
+        print(f"  {kind:>24}: {result.resource_graph_calls[kind]:>4} calls for "
+              f"{len(result.arrays[kind]):>7} rows (minimum {minimum[kind]})")
 
 if __name__ == "__main__":
     main()
