@@ -170,6 +170,35 @@ def load_settings(config_path: str | None) -> config_module.Settings:
     return config_module.load(config_module.discover())
 
 
+def within_deadline(fn: Callable[[], None], timeout: float, what: str) -> None:
+    """Run fn on a daemon thread and wait for it at most `timeout` seconds. The main
+    thread only waits (in short joins, so Ctrl-C and SIGTERM act at once); a network
+    call that never ends (a body dripping a byte at a time) cannot hold the process,
+    which exits without waiting for the thread."""
+    import threading
+    import time
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True, name="gallerylint-export")
+    deadline = time.monotonic() + timeout
+    worker.start()
+    while worker.is_alive():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise EngineError(what, f"did not finish within --timeout {timeout:g} s; no "
+                              "snapshot written (raise --timeout, or export fewer "
+                              "subscriptions per run)")
+        worker.join(min(0.2, left))
+    if outcome:
+        raise outcome[0]
+
+
 def _terminate(signum: int, frame: Any) -> None:
     # Unwind through `finally` blocks (temporary files are removed), like Ctrl-C.
     raise KeyboardInterrupt
@@ -418,10 +447,13 @@ def bundle(output: str, inventory_paths: tuple[str, ...], now_text: str | None,
 @click.option("--allow-partial", is_flag=True, help="Exit 0 even when a scope failed.")
 @click.option("--output", required=True, help="Snapshot file to write.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=3600,
+              show_default=True, metavar="SECONDS",
+              help="Give up (exit 3, no snapshot) when the whole export takes longer.")
 @guarded
 def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], source: str,
            cloud: str, arm_endpoint: str | None, allow_partial: bool, output: str,
-           quiet: bool) -> None:
+           quiet: bool, timeout: float) -> None:
     """Snapshot live gallery state (and the VMs and scale sets using it) from Azure."""
     from .export.exporter import (CLOUDS, Exporter, ExportResult, Progress, make_credential,
                                   snapshot_document)
@@ -443,11 +475,14 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
         raise click.BadParameter("the ARM endpoint must be https:// (TLS is never turned off; "
                                  "trust a private CA with REQUESTS_CA_BUNDLE)",
                                  param_hint="--arm-endpoint")
-    progress = Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = Progress(enabled=not quiet and sys.stderr.isatty(),
+                        log_every=None if quiet or sys.stderr.isatty() else 10.0)
     exporter = Exporter(make_credential(dict(os.environ)), endpoint, progress=progress)
     result = ExportResult()
     subs = list(subscriptions)
-    try:
+
+    def body() -> None:
+        nonlocal subs
         if not subs and not management_groups:
             subs = exporter.list_subscriptions()
             if not subs:
@@ -458,6 +493,9 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
             exporter.resource_graph(subs, management_groups, result)
         else:
             exporter.arm(subs, result)
+
+    try:
+        within_deadline(body, timeout, f"export from {endpoint}")
     except GalleryLintError:
         raise
     except Exception as exc:
@@ -467,7 +505,13 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
         progress.done()
     result.api_versions.update(exporter.api_versions)
     for failed in result.failed_scopes:
-        click.echo(f"gallerylint: scope {failed['scope']} failed: {failed['error']}", err=True)
+        click.echo(f"gallerylint: scope {one_line(failed['scope'])} failed: "
+                   f"{one_line(failed['error'])}", err=True)
+    if any("ClientAuthenticationError" in f["error"] or f["error"].startswith("HTTP 401")
+           for f in result.failed_scopes):
+        click.echo("gallerylint: no valid credential: sign in (az login), set "
+                   "AZURE_ACCESS_TOKEN, or use workload identity; GALLERYLINT_DEBUG=1 shows "
+                   "each credential the SDK tried", err=True)
     if result.failed_scopes and not allow_partial:
         # A partial snapshot would pass as a clean estate: write none.
         click.echo(f"gallerylint: no snapshot written ({len(result.failed_scopes)} scope(s) "

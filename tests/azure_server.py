@@ -63,9 +63,12 @@ def _rg(arm_id: str) -> str:
 class Fault:
     def __init__(self, method: str, path: str, *, status: int = 0,
                  headers: dict[str, str] | None = None, malformed: bool = False,
-                 delay: float = 0.0, times: int = 1) -> None:
+                 delay: float = 0.0, times: int = 1, drip: float = 0.0,
+                 rows: list[Any] | None = None) -> None:
         self.method, self.path, self.status = method, path, status
         self.headers, self.malformed, self.delay, self.times = headers or {}, malformed, delay, times
+        self.drip = drip  # answer a byte every `drip` seconds, for ever
+        self.rows = rows  # a Resource Graph page of exactly these rows
 
 
 class AzureTestServer:
@@ -154,6 +157,23 @@ class AzureTestServer:
                     return True
                 if fault.delay:
                     time.sleep(fault.delay)
+                if fault.drip:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "1000000")
+                    self.end_headers()
+                    try:
+                        while True:
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(fault.drip)
+                    except OSError:
+                        return False
+                if fault.rows is not None:
+                    self._send(200, {"totalRecords": len(fault.rows), "count": len(fault.rows),
+                                     "data": fault.rows, "facets": [],
+                                     "resultTruncated": "false"})
+                    return False
                 if fault.malformed:
                     self._send(200, None, raw=b'{"value": [ {"id": "/subscriptions/x", ')
                     return False

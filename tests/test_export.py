@@ -328,3 +328,74 @@ def test_a_nextlink_to_another_host_is_refused_at_once(server, tmp_path):
                           "https://evil.example/steal?api-version=1", "test")
     assert "refused" in str(caught.value)
     assert not any("steal" in p for _, p in server.requests)
+
+
+# -- bounds: a total deadline, one bad row, signals in every phase ---------------------------
+
+
+def test_a_body_that_drips_for_ever_is_stopped_by_the_total_deadline(server, tmp_path):
+    server.faults.append(Fault("POST", "ResourceGraph", drip=0.5))
+    start = time.monotonic()
+    result, out = export(server, tmp_path, "--timeout", "3", timeout=60)
+    assert time.monotonic() - start < 20
+    assert result.returncode == 3 and not out.exists()
+    errors = [line for line in result.stderr.splitlines() if "so far" not in line]
+    assert len(errors) == 1 and "did not finish within --timeout 3 s" in errors[0]
+
+
+def test_one_malformed_row_fails_its_scope_not_the_export(server, tmp_path):
+    bad = [{"name": "no-id", "type": "microsoft.compute/galleries"}]
+    server.faults.append(Fault("POST", "ResourceGraph", rows=bad))
+    result, out = export(server, tmp_path)
+    assert result.returncode == 3 and not out.exists()
+    assert "row 1 of galleries: no ARM id" in result.stderr
+    server.faults.append(Fault("POST", "ResourceGraph", rows=[["not", "an", "object"]]))
+    result, out = export(server, tmp_path, "--allow-partial")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert [f["error"] for f in doc["metadata"]["failedScopes"]] == [
+        "ExportError: Resource Graph row 1 of galleries: not an object but list"] or \
+        "not an object" in json.dumps(doc["metadata"]["failedScopes"])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_the_per_resource_phase_stops_at_once(tmp_path, sig):
+    rows = []
+    for path in V2_FILES:
+        rows += json.loads(path.read_text())["data"]
+    with AzureTestServer(rows, page_size=7) as srv:
+        srv.faults.append(Fault("GET", "ValidationProfile", delay=60, times=1000))
+        env = {**os.environ, "REQUESTS_CA_BUNDLE": srv.ca_file(str(tmp_path / "ca.pem")),
+               "AZURE_ACCESS_TOKEN": TOKEN}
+        out = tmp_path / "snapshot.json"
+        proc = subprocess.Popen([sys.executable, "-m", "linter.cli", "export",
+                                 "--arm-endpoint", srv.endpoint, "--output", str(out)],
+                                cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not any("ValidationProfile" in p for _, p in srv.requests) and \
+                time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any("ValidationProfile" in p for _, p in srv.requests)
+        sent = time.monotonic()
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+        assert time.monotonic() - sent < 5
+    assert proc.returncode == 130 and not out.exists()
+    assert not list(tmp_path.glob(".gallerylint-*"))
+
+
+def test_progress_lines_off_a_terminal_and_a_quiet_credential_chain(server, tmp_path):
+    result, out = export(server, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "page(s)" in result.stderr and "so far" in result.stderr  # a CI log line
+    # no credential at all: one line per failed scope and the verdict, no SDK chain
+    env = {k: v for k, v in os.environ.items() if k != "AZURE_ACCESS_TOKEN"}
+    env.update(HOME=str(tmp_path), PATH="/usr/bin:/bin")
+    no_login = subprocess.run([sys.executable, "-m", "linter.cli", "export", "--subscription",
+                               server.subscriptions[0], "--arm-endpoint", server.endpoint, "--output",
+                               str(tmp_path / "n.json")], capture_output=True, text=True,
+                              cwd=tmp_path, env=env, timeout=120)
+    assert no_login.returncode == 3 and not (tmp_path / "n.json").exists()
+    assert len(no_login.stderr.strip().splitlines()) <= 3, no_login.stderr
+    assert "sign in" in no_login.stderr

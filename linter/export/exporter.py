@@ -24,7 +24,6 @@ import random
 import re
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -89,18 +88,25 @@ def endpoint_guard(endpoint: str) -> Any:
 
 @dataclass
 class Progress:
-    """Pages fetched and resources so far, on stderr when it is a terminal."""
+    """Pages fetched and resources so far on stderr: one line rewritten on a terminal;
+    off a terminal (a CI log), a plain line every `log_every` seconds."""
 
     enabled: bool
     pages: int = 0
     resources: int = 0
+    log_every: float | None = None
+    _last: float = float("-inf")  # the first page is logged, then every log_every s
 
     def page(self, rows: int) -> None:
         self.pages += 1
         self.resources += rows
+        text = f"gallerylint export: {self.pages} page(s), {self.resources} resource(s)"
         if self.enabled:
-            sys.stderr.write(f"\rgallerylint export: {self.pages} page(s), "
-                             f"{self.resources} resource(s)")
+            sys.stderr.write(f"\r{text}")
+            sys.stderr.flush()
+        elif self.log_every is not None and time.monotonic() - self._last >= self.log_every:
+            self._last = time.monotonic()
+            sys.stderr.write(f"{text} so far\n")
             sys.stderr.flush()
 
     def done(self) -> None:
@@ -141,6 +147,11 @@ def make_credential(environ: dict[str, str]) -> Any:
     except ImportError:
         raise InputError(None, "the exporter needs the Azure SDK",
                          hint="pip install 'gallerylint[azure]'") from None
+    if not environ.get("GALLERYLINT_DEBUG"):
+        # Each credential of the chain logs why it was unavailable (about 15 lines); the
+        # one line that matters is the export's own error. GALLERYLINT_DEBUG shows them.
+        import logging
+        logging.getLogger("azure").setLevel(logging.CRITICAL)
     return DefaultAzureCredential()
 
 
@@ -192,6 +203,44 @@ def _parse_resets_after(value: str | None) -> float | None:
         return None
 
 
+READ_TIMEOUT_SECONDS = 60  # one socket read; the whole export is bounded by --timeout
+CONNECT_TIMEOUT_SECONDS = 20
+
+
+def run_jobs(jobs: Sequence[Callable[[], None]], workers: int = CONCURRENCY) -> None:
+    """Run jobs on daemon threads, CONCURRENCY at a time. Daemon threads, not a
+    ThreadPoolExecutor: on Ctrl-C, SIGTERM or the deadline the process exits at once
+    instead of joining workers still waiting on the network. Each job records its own
+    failure (a failed scope); anything else it raises is raised here."""
+    import queue
+    import threading
+    pending: queue.Queue[Callable[[], None]] = queue.Queue()
+    for job in jobs:
+        pending.put(job)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        while not errors:
+            try:
+                job = pending.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                job()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                errors.append(exc)
+
+    threads = [threading.Thread(target=worker, daemon=True)
+               for _ in range(min(workers, len(jobs)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        while t.is_alive():
+            t.join(0.2)  # short joins: the main thread still receives signals
+    if errors:
+        raise errors[0]
+
+
 def with_retries(call: Callable[[], Any], what: str, sleep: Callable[[float], None]) -> Any:
     """Retry 429, 408 and 5xx (any method, POST included) with backoff."""
     for attempt in range(MAX_ATTEMPTS):
@@ -227,7 +276,9 @@ class Exporter:
                                               "retry_total": 0,
                                               "raw_request_hook": self._record_api_version,
                                               "per_call_policies": [endpoint_guard(
-                                                  self.endpoint)]}
+                                                  self.endpoint)],
+                                              "connection_timeout": CONNECT_TIMEOUT_SECONDS,
+                                              "read_timeout": READ_TIMEOUT_SECONDS}
         if transport is not None:
             self.client_kwargs["transport"] = transport
 
@@ -310,7 +361,12 @@ class Exporter:
                         if rows is None:
                             raise ExportError(scope_name, "Resource Graph returned a page "
                                               "without a data array")
-                        rows_of_scope[array].extend(r for r in rows if isinstance(r, dict))
+                        for number, row in enumerate(rows, 1):
+                            problem = _row_problem(row)
+                            if problem:
+                                raise ExportError(scope_name, f"Resource Graph row {number} of "
+                                                  f"{array}: {problem}")
+                            rows_of_scope[array].append(row)
                         self.progress.page(len(rows))
                         token = response.skip_token
                         if not token:
@@ -352,9 +408,7 @@ class Exporter:
                 jobs.append(lambda row=row: self._expand_version(row, result))
         if not jobs:
             return
-        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-            for future in [pool.submit(job) for job in jobs]:
-                future.result()
+        run_jobs(jobs)
 
     def _expand_gallery(self, row: dict[str, Any], result: ExportResult) -> None:
         sub, rg, name = _parts(row["id"], ("subscriptions", "resourcegroups", "galleries"))
@@ -453,9 +507,7 @@ class Exporter:
             jobs.append(lambda sub=sub, wanted=wanted: self._skus(sub, wanted, result))
         if not jobs:
             return
-        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-            for future in [pool.submit(job) for job in jobs]:
-                future.result()
+        run_jobs(jobs)
 
     def _soft_deleted(self, gallery: dict[str, Any], image: dict[str, Any],
                       result: ExportResult) -> None:
@@ -558,6 +610,20 @@ class Exporter:
             self.progress.page(len(page))
             for item in page:
                 yield item.as_dict() if hasattr(item, "as_dict") else dict(item)
+
+
+def _row_problem(row: Any) -> str | None:
+    """Why a Resource Graph row cannot be exported (its scope fails, not the export)."""
+    if not isinstance(row, dict):
+        return f"not an object but {type(row).__name__}"
+    rid = row.get("id")
+    if not isinstance(rid, str) or not rid.lower().startswith("/subscriptions/") \
+            or len(rid.split("/")) < 3 or not rid.split("/")[2]:
+        return "no ARM id (/subscriptions/...)"
+    if "properties" in row and row["properties"] is not None and \
+            not isinstance(row["properties"], dict):
+        return "properties is not an object"
+    return None
 
 
 def _checked(response: Any) -> Any:
