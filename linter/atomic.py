@@ -49,6 +49,49 @@ def write_atomically(path: str, text: str) -> None:
 
 def write_atomically_bytes(path: str, data: bytes) -> None:
     check_target(path)
+    tmp = _stage(path, data)
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
+                         hint="check the free space and the --output path") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def write_all(outputs: list[tuple[str, str]]) -> None:
+    """Several outputs as one set: every target is checked and every temporary file
+    written first; only then are all renamed, with SIGINT and SIGTERM held back, so a
+    failure or a signal leaves all the old files or all the new ones."""
+    import signal
+    for path, _ in outputs:
+        check_target(path)
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, text in outputs:
+            staged.append((_stage(path, text.encode("utf-8", errors="replace")), path))
+        held = {signal.SIGINT, signal.SIGTERM}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            while staged:
+                tmp, path = staged[0]
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
+                                     hint="check the --output path") from None
+                staged.pop(0)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    finally:
+        for tmp, _ in staged:
+            _remove(tmp)
+
+
+def _stage(path: str, data: bytes) -> str:
+    """A temporary file beside `path` holding data, with the umask's permissions."""
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
@@ -60,7 +103,6 @@ def write_atomically_bytes(path: str, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             os.fchmod(fh.fileno(), _umask_mode())
-        os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
         raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
@@ -68,6 +110,7 @@ def write_atomically_bytes(path: str, data: bytes) -> None:
     except BaseException:
         _remove(tmp)
         raise
+    return tmp
 
 
 def _remove(tmp: str) -> None:

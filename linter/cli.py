@@ -210,6 +210,18 @@ def main() -> None:
     """Policy and compliance linter for Azure Compute Gallery inventories."""
     import signal
     signal.signal(signal.SIGTERM, _terminate)
+    _fit_recursion_to_stack()
+
+
+def _fit_recursion_to_stack() -> None:
+    """Under a small stack (ulimit -s), lower the recursion limit so that deep inputs
+    meet a RecursionError (exit 2, file and line) before the C stack ends (a segfault).
+    The C JSON decoder checks this limit at each nesting level; measured at 128 KiB of
+    stack, 800 levels decode and 1,000 crash, so one level per 256 bytes is kept."""
+    import resource
+    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+    if soft != resource.RLIM_INFINITY and soft < (8 << 20):
+        sys.setrecursionlimit(max(100, min(sys.getrecursionlimit(), soft // 256)))
 
 
 @main.command()
@@ -287,13 +299,14 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     colour = _colour_wanted()
     rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and colour))
                 for fmt, dest in pairs]
+    from .atomic import write_all
+    files = [(dest, text) for _, dest, text in rendered if dest != "-"]
+    write_all(files)  # all reports or none: renamed together once all are written
     for fmt, dest, text in rendered:
         if dest == "-":
             click.echo(printable(text), nl=False, color=colour or None)
-        else:
-            write_atomically(dest, text)
-            if not quiet and fmt != "text":
-                click.echo(f"gallerylint: wrote {fmt} to {dest}", err=True)
+        elif not quiet and fmt != "text":
+            click.echo(f"gallerylint: wrote {fmt} to {dest}", err=True)
     sys.exit(1 if at_or_above(findings, fail_on) else 0)
 
 

@@ -245,3 +245,26 @@ def test_an_address_space_limit_is_exit_3_with_the_way_out_not_a_signal(tmp_path
                                  capture_output=True, text=True, cwd=tmp_path, timeout=120,
                                  preexec_fn=limited)
     assert only_python.returncode in (0, 1), only_python.stderr
+
+
+@pytest.mark.parametrize("stack_kib", [128, 256])
+def test_deep_json_under_a_small_stack_is_exit_2_not_a_crash(tmp_path, stack_kib):
+    import resource
+
+    def small_stack():
+        resource.setrlimit(resource.RLIMIT_STACK, (stack_kib << 10,
+                                                   resource.getrlimit(resource.RLIMIT_STACK)[1]))
+
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"type": "Microsoft.Compute/galleries", "properties": ' + "[" * 10_000 +
+                    "]" * 10_000 + "}")
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(deep)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                            preexec_fn=small_stack)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "deep.json" in one_line(result)
+    sample = Path(__file__).resolve().parent.parent / "samples" / "contoso"
+    ok = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(sample), "--quiet"],
+                        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                        preexec_fn=small_stack)
+    assert ok.returncode == 1, ok.stderr  # the sample still lints (it has errors)

@@ -341,3 +341,23 @@ def test_action_failure_output_cannot_inject_into_the_log_or_the_summary(tmp_pat
     html = render_gfm(summary)
     assert "<img" not in html and "<pre>" not in html and "href" not in html
     assert "pwned" in html
+
+
+def test_several_outputs_are_written_as_a_set(tmp_path):
+    sample = ROOT / "samples" / "contoso"
+    old_sarif = tmp_path / "r.sarif"
+    old_sarif.write_text("old")
+    (tmp_path / "r.md").mkdir()  # the second output cannot be written
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(sample),
+                             "--format", "sarif", "--output", str(old_sarif), "--format",
+                             "markdown", "--output", str(tmp_path / "r.md")],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2 and "r.md" in result.stderr
+    assert old_sarif.read_text() == "old"  # not replaced: the set was not complete
+    assert not list(tmp_path.glob(".gallerylint-*"))
+    ok = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(sample),
+                         "--format", "sarif", "--output", str(old_sarif), "--format", "json",
+                         "--output", str(tmp_path / "r.json")],
+                        capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert ok.returncode == 1 and old_sarif.read_text() != "old"
+    assert json.loads((tmp_path / "r.json").read_text())["findings"]
