@@ -115,7 +115,11 @@ def _evaluate_rego(facts: Facts, rules: Sequence[Rule], engine: Engine,
     timings["rego:facts"] = time.perf_counter() - start
     start = time.perf_counter()
     ordered = sorted(rules, key=lambda r: (r.rego.collection, r.rego.fields))  # type: ignore[union-attr]
-    results = engine.evaluate([r.rego for r in ordered], inputs)  # type: ignore[misc]
+    # A built-in policy finds nothing in no items (each violation names an item): the
+    # engine is not even loaded for those (an empty or IaC-only input starts faster).
+    to_run = [r.rego for r in ordered
+              if r.rego is not None and (inputs[r.rego.path]["items"] or not r.rego.trusted)]
+    results = engine.evaluate(to_run, inputs) if to_run else {}
     timings["rego:engine"] = time.perf_counter() - start
     findings: list[Finding] = []
     for rule in ordered:
