@@ -21,10 +21,11 @@ from .errors import EngineError, GalleryLintError, InputError
 from .atomic import write_atomically
 from .findings import at_or_above
 
-FORMATS = ("text", "json", "sarif", "markdown")
+FORMATS = ("text", "json", "sarif", "markdown", "junit", "gitlab")
 OPA_MODES = ("auto", "upload", "served")
 DEFAULT_FILES = {"json": "gallerylint.json", "sarif": "gallerylint.sarif",
-                 "markdown": "gallerylint.md", "text": "-"}
+                 "markdown": "gallerylint.md", "junit": "gallerylint.xml",
+                 "gitlab": "gl-code-quality-report.json", "text": "-"}
 
 
 _VISIBLE = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))}
@@ -139,13 +140,16 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
     if not formats and outputs:
         # --output without --format: the format follows each file's extension.
         by_extension = {".sarif": "sarif", ".json": "json", ".md": "markdown",
-                        ".markdown": "markdown", ".txt": "text"}
+                        ".markdown": "markdown", ".txt": "text", ".xml": "junit"}
         inferred = []
         for out in outputs:
             ext = os.path.splitext(out.lower())[1]
+            if os.path.basename(out.lower()) == "gl-code-quality-report.json":
+                inferred.append("gitlab")  # the name GitLab's documentation uses
+                continue
             if out == "-" or ext not in by_extension:
                 raise click.UsageError(f"--output {out}: give --format, or name the file "
-                                       ".sarif, .json, .md or .txt")
+                                       ".sarif, .json, .md, .xml or .txt")
             inferred.append(by_extension[ext])
         return list(zip(inferred, outputs))
     if len(formats) == 1 and not outputs:
@@ -204,8 +208,11 @@ def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gallerylint")
+@click.group(context_settings={"help_option_names": ["-h", "--help"],
+                               # every option also reads GALLERYLINT_<COMMAND>_<OPTION>,
+                               # e.g. GALLERYLINT_LINT_FAIL_ON=warning
+                               "auto_envvar_prefix": "GALLERYLINT"})
+@click.version_option(__version__, "-V", "--version", prog_name="gallerylint")
 def main() -> None:
     """Policy and compliance linter for Azure Compute Gallery inventories."""
     import signal
@@ -224,14 +231,20 @@ def _fit_recursion_to_stack() -> None:
         sys.setrecursionlimit(max(100, min(sys.getrecursionlimit(), soft // 256)))
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  gallerylint lint samples/contoso
+  gallerylint lint infra/ live/estate.json -f sarif -o gallerylint.sarif
+  gallerylint lint estate.json --baseline last-night.sarif --fail-on warning
+  gallerylint lint main.json --engine opa --opa-url http://127.0.0.1:8181""")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
               help="Config file (default: .gallerylint.yaml here or in a parent).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
               help="Output format; repeat for several (text goes to stdout).")
-@click.option("--output", "outputs", multiple=True,
-              help="Output file for the matching --format ('-' for stdout).")
+@click.option("-o", "--output", "outputs", multiple=True,
+              help="Output file for the matching --format ('-' for stdout); without "
+                   "--format, the extension says the format.")
 @click.option("--engine", type=click.Choice(["embedded", "opa"]), default=None,
               help="Rego engine: embedded (regopy, in process; default) or opa (a server).")
 @click.option("--opa-url", help="OPA server for --engine opa, e.g. http://127.0.0.1:8181.")
@@ -251,13 +264,15 @@ def _fit_recursion_to_stack() -> None:
 @click.option("--source-root", type=click.Path(file_okay=False),
               help="Root that SARIF paths are relative to (default: git top-level or cwd).")
 @click.option("--category", help="SARIF runAutomationDetails category (default from config).")
-@click.option("--quiet", is_flag=True, help="No progress or summary on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Text: each finding's full ARM ID and rule name on a second line.")
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
          outputs: tuple[str, ...], engine: str | None, opa_url: str | None,
          opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
-         source_root: str | None, category: str | None, quiet: bool) -> None:
+         source_root: str | None, category: str | None, quiet: bool, verbose: bool) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories)."""
     import gc
 
@@ -283,7 +298,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
         for notice in getattr(rego_engine, "notices", ()):
             click.echo(f"gallerylint: note: {notice}", err=True)
     from .snapshots import problems as snapshot_problems
-    from .waivers import expiry_notes
+    from .waivers import expiry_notes, stale_waiver_notes
     findings = result.findings
     if baseline is not None:
         from .baseline import apply_baseline
@@ -293,12 +308,13 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category,
-                    notes=expiry_notes(settings, now),
+                    notes=[*expiry_notes(settings, now),
+                           *stale_waiver_notes(settings, findings, result.rules, now)],
                     warnings=[p.text for p in snapshot_problems(
                         result.inventory, now, settings.input.max_snapshot_age_hours)])
     colour = _colour_wanted()
-    rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and colour))
-                for fmt, dest in pairs]
+    rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and colour,
+                                    verbose=verbose)) for fmt, dest in pairs]
     from .atomic import write_all
     files = [(dest, text) for _, dest, text in rendered if dest != "-"]
     write_all(files)  # all reports or none: renamed together once all are written
@@ -319,22 +335,25 @@ def _colour_wanted() -> bool:
     return sys.stdout.isatty()
 
 
-def _render(fmt: str, report: Any, colour: bool = False) -> str:
+def _render(fmt: str, report: Any, colour: bool = False, verbose: bool = False) -> str:
     import importlib
     # Each reporter is imported only when its format is asked for (sarif-om is heavy).
     module = importlib.import_module(
         f".report.{ {'json': 'json_report'}.get(fmt, fmt) }", __package__)
     if fmt == "text":
-        return module.render(report, colour=colour)
+        return module.render(report, colour=colour, verbose=verbose)
     return module.render(report)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  gallerylint waive ACG601 '/subscriptions/*/galleries/acg/images/app/versions/1.2.0' \\
+      --reason "capacity plan approved in CHG-1234" --expires 2027-03-31""")
 @click.argument("rule")
 @click.argument("resource")
 @click.option("--reason", required=True, help="Why the finding is accepted (shown in SARIF).")
 @click.option("--expires", required=True, help="Date the waiver ends (YYYY-MM-DD).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to append to (default: the discovered one, else ./.gallerylint.yaml).")
 @guarded
 def waive(rule: str, resource: str, reason: str, expires: str, config_path: str | None) -> None:
@@ -342,8 +361,12 @@ def waive(rule: str, resource: str, reason: str, expires: str, config_path: str 
     from .names import parse_time
     from .rules.registry import load_registry
     from .waivers import add_waiver
-    if not isinstance(parse_time(expires), datetime):
+    until = parse_time(expires)
+    if not isinstance(until, datetime):
         raise click.BadParameter(f"'{expires}' is not a date (YYYY-MM-DD)",
+                                 param_hint="--expires")
+    if until.date() < datetime.now(timezone.utc).date():
+        raise click.BadParameter(f"{expires} is in the past: a waiver must end later",
                                  param_hint="--expires")
     if not reason.strip():
         raise click.BadParameter("a waiver needs a reason", param_hint="--reason")
@@ -352,22 +375,32 @@ def waive(rule: str, resource: str, reason: str, expires: str, config_path: str 
     found = load_registry(settings.rule_paths, settings.allow_python).get(rule)
     if found is None:
         raise InputError(None, f"no rule '{rule}'", hint="'gallerylint rules' lists them")
+    for w in settings.waivers:
+        same_rule = w.rule.upper() in (found.id.upper(), found.name.upper())
+        if same_rule and w.resource == resource:
+            raise InputError(settings.path, f"{found.id} on {resource} is already waived "
+                             f"(until {w.expires})", line=w.line,
+                             hint="edit that waiver instead of adding another")
     add_waiver(path, found.id, resource, reason, expires)
     config_module.load(path)  # what was written must still be a valid config
     click.echo(f"gallerylint: waived {found.id} on {resource} until {expires} in {path}")
 
 
-@main.command("gate")
+@main.command("gate", epilog="""\b
+Examples:
+  gallerylint gate --inventory live/ --deployment deploy/web.json --environment production
+  gallerylint gate --engine opa --opa-url https://opa.internal:8181 --deployment plan.json""")
 @click.option("--inventory", "inventory_paths", multiple=True,
               help="Snapshot, raw resources or a folder of them (repeatable; required unless "
                    "--engine opa, where the served bundle's facts are the inventory).")
 @click.option("--deployment", "deployment_paths", multiple=True, required=True,
               help="The deployment to check: a template, a plan or VM / scale set JSON.")
 @click.option("--environment", help="Environment of the deployment (e.g. production).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--now", "now_text", help="Evaluation time, ISO 8601 (default: the clock).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: .gallerylint.yaml here or in a parent).")
 @click.option("--deployment-scope", metavar="ID",
               help="/subscriptions/<id>/resourceGroups/<name> for template or plan resources.")
 @click.option("--allow-partial", is_flag=True,
@@ -421,12 +454,15 @@ def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, 
     sys.exit(0 if all(r.passed for r in results) else 1)
 
 
-@main.command()
-@click.option("--output", required=True, help="Bundle file to write (bundle.tar.gz).")
+@main.command(epilog="""\b
+Examples:
+  gallerylint bundle -o bundle.tar.gz --inventory live/estate.json
+  opa run --server --bundle bundle.tar.gz   # then: gallerylint lint … --engine opa""")
+@click.option("-o", "--output", required=True, help="Bundle file to write (bundle.tar.gz).")
 @click.option("--inventory", "inventory_paths", multiple=True,
               help="Inventory whose facts go into data.json (repeatable; default: none).")
 @click.option("--now", "now_text", help="Evaluation time for end-of-life facts, ISO 8601.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False))
 @guarded
 def bundle(output: str, inventory_paths: tuple[str, ...], now_text: str | None,
            config_path: str | None) -> None:
@@ -446,7 +482,12 @@ def bundle(output: str, inventory_paths: tuple[str, ...], now_text: str | None,
                "data.gallerylint.gate.decision")
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  gallerylint export -o estate.json                       # every subscription you can see
+  gallerylint export --management-group platform -o estate.json
+  gallerylint export --subscription 11111111-1111-4111-8111-111111111111 --source arm \\
+      -o estate.json --allow-partial""")
 @click.option("--subscription", "subscriptions", multiple=True,
               help="Subscription to export (repeatable; default: every one you can see).")
 @click.option("--management-group", "management_groups", multiple=True,
@@ -458,8 +499,8 @@ def bundle(output: str, inventory_paths: tuple[str, ...], now_text: str | None,
               default="AzureCloud", show_default=True)
 @click.option("--arm-endpoint", help="ARM endpoint override (Azure Stack Hub, a test server).")
 @click.option("--allow-partial", is_flag=True, help="Exit 0 even when a scope failed.")
-@click.option("--output", required=True, help="Snapshot file to write.")
-@click.option("--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-o", "--output", required=True, help="Snapshot file to write.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=3600,
               show_default=True, metavar="SECONDS",
               help="Give up (exit 3, no snapshot) when the whole export takes longer.")
@@ -541,10 +582,13 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
         click.echo(f"gallerylint: wrote {output}: {counts}", err=True)
 
 
-@main.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+@main.command("rules", epilog="""\b
+Examples:
+  gallerylint rules
+  gallerylint rules -f json -c .gallerylint.yaml   # with your own rules""")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
               default="text", show_default=True)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
               help="Config file, for user rules (rules.paths).")
 @guarded
 def rules_command(fmt: str, config_path: str | None) -> None:
@@ -569,9 +613,12 @@ def rules_command(fmt: str, config_path: str | None) -> None:
                        f"{r.summary}")
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  gallerylint explain ACG601
+  gallerylint explain replicas-for-vms""")
 @click.argument("rule")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False))
 @guarded
 def explain(rule: str, config_path: str | None) -> None:
     """Print one rule's documentation (by ID or name)."""

@@ -42,6 +42,18 @@ def expiry_notes(settings: Settings, now: datetime) -> list[str]:
             f" ({settings.path}:{w.line})" for w in expired_waivers(settings, now)]
 
 
+def stale_waiver_notes(settings: Settings, findings: Sequence[Finding], rules: Sequence[object],
+                       now: datetime) -> list[str]:
+    """Waivers still in force that matched no finding of a rule that ran: stale."""
+    ran = {str(getattr(r, "id", "")).upper() for r in rules} | \
+        {str(getattr(r, "name", "")).upper() for r in rules}
+    used = {id(f.suppression) for f in findings if f.suppression is not None}
+    return [f"waiver for {w.rule} on {w.resource} matched no finding: remove it if the "
+            f"finding is gone ({settings.path}:{w.line})"
+            for w in settings.waivers
+            if active(w, now) and w.rule.upper() in ran and id(w) not in used]
+
+
 def add_waiver(config_path: str, rule: str, resource: str, reason: str, expires: str) -> None:
     """Append a waiver to the config, keeping its comments and order (ruamel round-trip)."""
     import os

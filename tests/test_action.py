@@ -13,7 +13,8 @@ from ruamel.yaml import YAML
 from npm_tools import npm_install
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOWS = sorted((ROOT / "samples" / "workflows").glob("*.yml"))
+WORKFLOWS = sorted([*(ROOT / "samples" / "workflows").glob("*.yml"),
+                    *(ROOT / ".github" / "workflows").glob("*.yml")])
 ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text())
 
 

@@ -264,7 +264,8 @@ def test_deep_json_under_a_small_stack_is_exit_2_not_a_crash(tmp_path, stack_kib
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert "deep.json" in one_line(result)
     sample = Path(__file__).resolve().parent.parent / "samples" / "contoso"
-    ok = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(sample), "--quiet"],
-                        capture_output=True, text=True, cwd=tmp_path, timeout=120,
-                        preexec_fn=small_stack)
-    assert ok.returncode == 1, ok.stderr  # the sample still lints (it has errors)
+    for _ in range(3):  # regopy recursing on the small stack crashed some runs, not all
+        ok = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(sample),
+                             "--quiet"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=120, preexec_fn=small_stack)
+        assert ok.returncode == 1, (ok.returncode, ok.stderr)  # the sample lints (errors)

@@ -23,7 +23,7 @@ def outputs(tmp_path_factory):
          str(SAMPLE / ".gallerylint.yaml"), "--now", NOW, "--source-root", str(ROOT),
          "--format", "text", "--format", "json", "--output", str(out / "r.json"),
          "--format", "sarif", "--output", str(out / "r.sarif"),
-         "--format", "markdown", "--output", str(out / "r.md")],
+         "--format", "markdown", "--output", str(out / "r.md"), "--verbose"],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1, result.stderr
     return {"text": result.stdout, "json": json.loads((out / "r.json").read_text()),
@@ -73,8 +73,11 @@ def test_every_finding_appears_in_every_format(outputs):
                        for f in findings)
     assert sarif_keys == json_keys
     for f in findings:
-        assert f["resourceId"] in outputs["text"]
+        assert f["resourceId"] in outputs["text"]  # --verbose: the full ID on a second line
         assert f["message"] in outputs["text"]
+    finding_lines = [line for line in outputs["text"].splitlines()
+                     if re.match(r"^\S+:\d+:\d+: ACG\d{3} (error|warning|note) ", line)]
+    assert len(finding_lines) == len(findings)  # one line each, compiler style
     markdown_lines = [line for line in outputs["markdown"].splitlines() if line.startswith("- [")]
     assert len(markdown_lines) == len(findings)
     for rule_id in {f["ruleId"] for f in findings}:

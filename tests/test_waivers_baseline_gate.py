@@ -240,3 +240,33 @@ def test_gate_fails_closed_on_a_partial_or_stale_inventory(tmp_path):
     assert result.returncode == 3 and "hours old" in result.stderr
     result = gallerylint(*base, "--inventory", str(old), "--max-age", "300", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_waive_refuses_a_past_date_and_a_duplicate(tmp_path):
+    config = write(tmp_path / ".gallerylint.yaml", "limits:\n  galleries: 50\n")
+    past = gallerylint("waive", "ACG601", "*/versions/1.0.0", "--reason", "r", "--expires",
+                       "2020-01-01", cwd=tmp_path)
+    assert past.returncode == 2 and "in the past" in past.stderr
+    first = gallerylint("waive", "ACG601", "*/versions/1.0.0", "--reason", "r", "--expires",
+                        "2099-01-01", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    again = gallerylint("waive", "replicas-for-vms", "*/versions/1.0.0", "--reason", "r2",
+                        "--expires", "2099-06-01", cwd=tmp_path)
+    assert again.returncode == 2 and "already waived" in again.stderr
+    assert ".gallerylint.yaml:" in again.stderr  # file and line of the existing waiver
+    assert config.read_text().count("- rule:") == 1
+
+
+def test_a_waiver_that_matches_nothing_is_reported_as_stale(tmp_path):
+    inv = write(tmp_path / "inv.json", estate(versions=[version("v1", eol="2027-06-01")]))
+    write(tmp_path / ".gallerylint.yaml",
+          "waivers:\n  - rule: ACG101\n    resource: '*/galleries/other/*'\n    reason: r\n"
+          "    expires: 2099-01-01\n  - rule: ACG101\n    resource: '*'\n    reason: r\n"
+          "    expires: 2099-01-01\n")
+    result = gallerylint("lint", str(inv), "--now", NOW, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    stale = [line for line in result.stdout.splitlines() if "matched no finding" in line]
+    assert len(stale) == 1 and "*/galleries/other/*" in stale[0] and ".gallerylint.yaml:2" in \
+        stale[0]
+    only_other = gallerylint("lint", str(inv), "--now", NOW, "--rules", "ACG601", cwd=tmp_path)
+    assert "matched no finding" not in only_other.stdout  # ACG101 did not run: not stale

@@ -51,6 +51,40 @@ def address_space_problem() -> str | None:
     return None
 
 
+BIG_STACK = 256 << 20
+
+
+def on_a_big_stack(fn: Any, *args: Any) -> Any:
+    """Call fn on a thread with a stack of its own when the process stack is small
+    (ulimit -s below 8 MiB): regopy's C++ evaluator recurses, and at 128 KiB it
+    overflows (a segfault) on ordinary policies. A thread's stack is sized here, not by
+    the limit. The calling thread only waits, in short joins, so signals still land."""
+    import resource
+    import threading
+    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+    if soft == resource.RLIM_INFINITY or soft >= (8 << 20):
+        return fn(*args)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+            outcome["error"] = exc
+
+    previous = threading.stack_size(BIG_STACK)
+    try:
+        worker = threading.Thread(target=run, daemon=True, name="gallerylint-rego")
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    while worker.is_alive():
+        worker.join(0.2)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _regopy() -> Any:
     import sys
     if "regopy" not in sys.modules:
@@ -100,12 +134,18 @@ class EmbeddedEngine:
 
     def evaluate(self, policies: Sequence[RegoPolicy],
                  inputs: Mapping[Path, Mapping[str, Any]]) -> dict[Path, list[dict[str, Any]]]:
+        return on_a_big_stack(self._evaluate_all, policies, inputs)
+
+    def _evaluate_all(self, policies: Sequence[RegoPolicy],
+                      inputs: Mapping[Path, Mapping[str, Any]]
+                      ) -> dict[Path, list[dict[str, Any]]]:
         trusted = [p for p in policies if p.trusted]
         results = self._evaluate(trusted, inputs) if trusted else {}
         for policy in policies:
             if not policy.trusted:
                 from .isolation import run_isolated
-                one = run_isolated(self._evaluate, ([policy], {policy.path: inputs[policy.path]}),
+                one = run_isolated(on_a_big_stack, (self._evaluate, [policy],
+                                                    {policy.path: inputs[policy.path]}),
                                    self.timeout_seconds, policy.path.name)
                 results.update(one)
         return results

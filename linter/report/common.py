@@ -40,6 +40,19 @@ def artifact_uri(path: str | None, source_root: str) -> str:
     return "/".join(parts) or os.path.basename(full)
 
 
+def readable_name(resource_id: str) -> str:
+    """What a person calls a resource: `gallery/definition/version` (or any tail under a
+    gallery), a VM's or scale set's name, else the last segment of the ID."""
+    parts = [p for p in resource_id.split("/") if p]
+    lowered = [p.lower() for p in parts]
+    if "galleries" in lowered:
+        i = lowered.index("galleries")
+        tail = parts[i + 1:]
+        # drop the child type segments (images, versions, applications)
+        return "/".join(tail[0::2]) if tail else resource_id
+    return parts[-1] if parts else resource_id
+
+
 @dataclass
 class Report:
     """Everything a reporter may use; reporters never re-read inputs."""

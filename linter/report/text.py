@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from itertools import groupby
 
 import click
 
-from .common import Report
+from .common import Report, readable_name
 
 _COLOURS = {"error": "red", "warning": "yellow", "note": "cyan"}
 # C0 and C1 controls (ESC starts ANSI and OSC 8 sequences; CR rewrites the line): data
@@ -18,7 +17,11 @@ def clean(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-def render(report: Report, colour: bool = False) -> str:
+def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    """One line per finding, as compilers and Ruff print them:
+    `path:line:col: ACG601 warning message [gallery/definition/version, region]`;
+    with `verbose`, the full ARM ID and the rule's name follow on an indented line.
+    The summary comes last."""
     lines: list[str] = []
 
     def style(text: str, **kw: object) -> str:
@@ -26,45 +29,56 @@ def render(report: Report, colour: bool = False) -> str:
 
     ordered = sorted(report.findings, key=lambda f: (report.uri(f), f.line, f.rule_id,
                                                       f.resource_id.lower(), f.region or ""))
-    for uri, group in groupby(ordered, key=report.uri):
-        lines.append(style(clean(uri), underline=True))
-        for f in group:
-            level = style(f"{f.level:<7}", fg=_COLOURS[f.level])
-            waived = style(" (waived)", dim=True) if f.suppression is not None else ""
-            if f.baseline_state in ("new", "absent"):
-                waived += style(f" ({f.baseline_state})", dim=True)
-            region = f" [{f.region}]" if f.region else ""
-            lines.append(f"  {f.line}:{f.column}  {level}  {f.rule_id} {f.rule_name}{waived}")
-            lines.append(f"      {clean(f.resource_id)}{clean(region)}")
-            lines.append(f"      {clean(f.message)}")
+    for f in ordered:
+        where = style(f"{clean(report.uri(f))}:{f.line}:{f.column}:", bold=True)
+        level = style(f.level, fg=_COLOURS[f.level])
+        state = ""
+        if f.suppression is not None:
+            state += style(" (waived)", dim=True)
+        if f.baseline_state in ("new", "absent"):
+            state += style(" (fixed)" if f.baseline_state == "absent" else " (new)", dim=True)
+        subject = readable_name(f.resource_id) + (f", {f.region}" if f.region else "")
+        lines.append(f"{where} {f.rule_id} {level}{state} {clean(f.message)} "
+                     f"[{clean(subject)}]")
+        if verbose:
+            lines.append(f"    {f.rule_name}: {clean(f.resource_id)}")
+    if ordered:
         lines.append("")
-    counts = report.counts()
-    summary = (f"{len(report.findings)} finding(s): {counts.get('error', 0)} error, "
-               f"{counts.get('warning', 0)} warning, {counts.get('note', 0)} note, "
-               f"{report.waived} waived; {report.inventory.resource_count} resources from "
-               f"{len(report.inventory.files)} file(s)")
-    lines.append(style(summary, bold=True))
+    tail: list[str] = []
     for warning in report.warnings:
-        lines.append(f"warning: {clean(warning)}")
+        tail.append(f"warning: {clean(warning)}")
     for note in report.notes:
-        lines.append(f"note: {clean(note)}")
+        tail.append(f"note: {clean(note)}")
     skipped = len(report.inventory.skipped_files)
     if skipped:
-        lines.append(f"skipped {skipped} file(s) of no recognised form")
+        tail.append(f"skipped {skipped} file(s) of no recognised form")
     unparsed = report.inventory.unparsed_files
     if unparsed:
         names = ", ".join(unparsed[:5]) + (f" and {len(unparsed) - 5} more" if len(unparsed) > 5
                                            else "")
-        lines.append(f"skipped {len(unparsed)} file(s) that do not parse and are not Azure or "
-                     f"Terraform: {names}")
+        tail.append(f"skipped {len(unparsed)} file(s) that do not parse and are not Azure or "
+                    f"Terraform: {clean(names)}")
     for rid, first, then in report.inventory.duplicate_ids[:20]:
-        lines.append(clean(f"note: {rid} is defined in {first} and again in {then}: the "
-                           "later wins"))
+        tail.append(clean(f"note: {rid} is defined in {first} and again in {then}: the "
+                          "later wins"))
     special = len(report.inventory.skipped_special)
     if special:
-        lines.append(f"skipped {special} entr(ies) that are not regular files "
-                     "(FIFOs, devices, broken or looping links)")
+        tail.append(f"skipped {special} entr(ies) that are not regular files "
+                    "(FIFOs, devices, broken or looping links)")
     if report.inventory.unknown_values:
-        lines.append(f"{report.inventory.unknown_values} value(s) could not be evaluated "
-                     "(unknown): no rule treats them as violations")
+        tail.append(f"{report.inventory.unknown_values} value(s) could not be evaluated "
+                    "(unknown): no rule treats them as violations")
+    counts = report.counts()
+    fixed = sum(1 for f in report.findings if f.baseline_state == "absent")
+    current = len(report.findings) - fixed
+    summary = (f"{current} finding(s): {counts.get('error', 0)} error, "
+               f"{counts.get('warning', 0)} warning, {counts.get('note', 0)} note, "
+               f"{report.waived} waived")
+    if any(f.baseline_state for f in report.findings):
+        new = sum(1 for f in report.findings if f.baseline_state == "new")
+        summary += f" ({new} new, {fixed} fixed since the baseline)"
+    summary += (f"; {report.inventory.resource_count} resources from "
+                f"{len(report.inventory.files)} file(s)")
+    lines += tail
+    lines.append(style(summary, bold=True))
     return "\n".join(lines) + "\n"
