@@ -1,7 +1,6 @@
-"""`--format text`: findings grouped by file, coloured only on a terminal."""
+"""`--format text`: one line per finding, coloured only on a terminal."""
 
 from __future__ import annotations
-
 
 import click
 
