@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test venv test-deps bench clean
+.PHONY: demo test venv test-deps bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ test: test-deps
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+
+# A randomized fuzz campaign (fuzz/campaign.py): FUZZ_MINUTES of property tests with
+# many more examples, then the atheris targets; failures land where `make test` replays them.
+FUZZ_MINUTES ?= 30
+fuzz: test-deps
+	$(BIN)/python -m pip install --quiet atheris
+	$(BIN)/python fuzz/campaign.py --minutes $(FUZZ_MINUTES)
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache

@@ -12,9 +12,15 @@ try:
 
     from hypothesis import settings as _hypothesis_settings
 
+    from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
+
+    # Failing examples a campaign finds are saved in fuzz/hypothesis-examples/ (kept in
+    # git); every run of the suite replays them first, read-only.
+    _examples = DirectoryBasedExampleDatabase(str(ROOT / "fuzz" / "hypothesis-examples"))
     _hypothesis_settings.register_profile("deterministic", derandomize=True,
-                                          print_blob=True)
-    _hypothesis_settings.register_profile("campaign", derandomize=False, print_blob=True)
+                                          print_blob=True, database=ReadOnlyDatabase(_examples))
+    _hypothesis_settings.register_profile("campaign", derandomize=False, print_blob=True,
+                                          database=_examples)
     _hypothesis_settings.load_profile(
         "campaign" if os.environ.get("GALLERYLINT_FUZZ_CAMPAIGN") == "1" else "deterministic")
 except ImportError:  # hypothesis is a test dependency; without it those tests are skipped

@@ -2,6 +2,7 @@
 or refuses with an InputError (exit 2); never another exception, never exit 3."""
 
 import json
+import os
 import random
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
 REGISTRY = load_registry()
 SETTINGS = config.Settings()
+# A fuzz campaign (fuzz/campaign.py) multiplies every test's examples.
+SCALE = max(1, int(os.environ.get("GALLERYLINT_FUZZ_SCALE", "1") or 1))
+
+
+def examples(n: int) -> int:
+    return n * SCALE
+
+
 COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                     HealthCheck.too_slow])
 
@@ -93,19 +102,19 @@ def lint_document(tmp_path: Path, document, name="input.json") -> None:
         pass  # a clear refusal is an allowed outcome; anything else fails the test
 
 
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=examples(150), **COMMON)
 @given(json_values)
 def test_arbitrary_json(tmp_path, value):
     lint_document(tmp_path, value)
 
 
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=examples(150), **COMMON)
 @given(st.lists(odd_resources(), max_size=8))
 def test_semantically_odd_azure_resources(tmp_path, resources):
     lint_document(tmp_path, {"value": resources})
 
 
-@settings(max_examples=60, **COMMON)
+@settings(max_examples=examples(60), **COMMON)
 @given(st.lists(odd_resources(), max_size=4), st.lists(odd_resources(), max_size=4))
 def test_duplicate_ids_across_files(tmp_path, first, second):
     (tmp_path / "a.json").write_text(json.dumps(first + second))
@@ -117,13 +126,13 @@ def test_duplicate_ids_across_files(tmp_path, first, second):
         pass
 
 
-@settings(max_examples=150, **COMMON)
+@settings(max_examples=examples(150), **COMMON)
 @given(st.text(max_size=200))
 def test_arbitrary_yaml_text(tmp_path, text):
     lint_document(tmp_path, text, name="input.yaml")
 
 
-@settings(max_examples=300, **COMMON)
+@settings(max_examples=examples(300), **COMMON)
 @given(st.text(alphabet=st.sampled_from(list("abcPRMVpr()[]',.0123456789 _-{}")), max_size=60))
 def test_template_expressions_never_crash(text):
     scope = Scope(subscription_id="s", resource_group="r")
@@ -136,7 +145,7 @@ def test_template_expressions_never_crash(text):
         pass
 
 
-@settings(max_examples=80, **COMMON)
+@settings(max_examples=examples(80), **COMMON)
 @given(st.lists(st.tuples(st.sampled_from(["name", "type", "location", "apiVersion",
                                            "properties", "copy", "condition", "resources"]),
                           st.one_of(odd_value, st.sampled_from([
@@ -152,7 +161,7 @@ def test_odd_templates(tmp_path, fields):
     lint_document(tmp_path, template)
 
 
-@settings(max_examples=60, **COMMON)
+@settings(max_examples=examples(60), **COMMON)
 @given(st.randoms(use_true_random=False))
 def test_mutated_real_samples(tmp_path, rnd):
     source = random.Random(rnd.random()).choice(
@@ -167,7 +176,7 @@ def test_mutated_real_samples(tmp_path, rnd):
         pass
 
 
-@settings(max_examples=30, **COMMON)
+@settings(max_examples=examples(30), **COMMON)
 @given(st.lists(odd_resources(), max_size=6), st.sampled_from(["\ud800", "\x00", "\u202e", "]("]))
 def test_every_report_renders_odd_resources(tmp_path, resources, poison):
     for r in resources:
