@@ -42,7 +42,7 @@ def hypothesis_phase(seconds: float, scale: int) -> tuple[int, int, int]:
                                  "tests/test_properties.py", "--hypothesis-show-statistics"],
                                 cwd=ROOT, env=env, capture_output=True, text=True)
         rounds += 1
-        examples += sum(int(n) for n in re.findall(r"(\d+) passing examples", result.stdout))
+        examples += sum(int(n) for n in re.findall(r"(\d+) passing", result.stdout))
         if result.returncode != 0:
             failed += 1
             print(result.stdout[-4000:])

@@ -10,7 +10,7 @@ from linter.config import Settings
 from linter.errors import InputError
 from linter.facts import build
 from linter.sources import load_paths
-from linter.sources.expressions import Evaluator, ExpressionError, Scope
+from linter.sources.expressions import Evaluator, ExpressionError, Scope, UndeclaredReference
 
 NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
 SETTINGS = Settings()
@@ -40,7 +40,7 @@ def check_expressions(data: bytes) -> None:
     scope.variables = {"v": "[parameters('b')]", "loop": "[variables('loop')]"}
     try:
         Evaluator(scope).value(f"[{text}]")
-    except ExpressionError:
+    except (ExpressionError, UndeclaredReference):  # both are exit 2 (template.py)
         pass
 
 
