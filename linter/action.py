@@ -45,7 +45,7 @@ def _append_summary(text: str) -> None:
         sys.stdout.write(text)
 
 
-def _gallerylint(args: list[str]) -> subprocess.CompletedProcess[str]:
+def _gallerylint(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     if _input("ALLOW_PYTHON_RULES").lower() != "true":
         env["GALLERYLINT_ALLOW_PYTHON"] = "0"  # config's rules.allow_python cannot turn it on
@@ -54,7 +54,7 @@ def _gallerylint(args: list[str]) -> subprocess.CompletedProcess[str]:
     # -P: the workspace (a tree the pull request controls) is never on sys.path, so a
     # `linter/` package there cannot replace the installed one.
     return subprocess.run([sys.executable, "-P", "-m", "linter.cli", *args], env=env,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, cwd=cwd)
 
 
 def job_log(text: str) -> None:
@@ -77,30 +77,264 @@ def quoted(text: str) -> str:
     return "\n".join(f"> {escape(line)}" for line in lines) + "\n"
 
 
+LEVELS = ("error", "warning", "note")
+SUMMARY_LIMIT = 1_000_000  # GitHub refuses a step summary above 1 MiB
+ANNOTATIONS_PER_LEVEL = 10  # GitHub shows at most 10 error and 10 warning annotations a step
+SARIF_RESULTS_LIMIT = 25_000  # code scanning's limit per run
+
+
+def _at_or_above(level: str, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    return LEVELS.index(level) <= LEVELS.index(fail_on if fail_on in LEVELS else "error")
+
+
+def _event() -> dict:
+    try:
+        with open(os.environ.get("GITHUB_EVENT_PATH", ""), encoding="utf-8") as fh:
+            doc = json.load(fh)
+        return doc if isinstance(doc, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def lint_base(out_dir: Path, workspace: Path, paths: list[str], config: list[str],
+              sha: str) -> tuple[Path | None, str | None]:
+    """Lint the pull request's base commit (a git worktree of it) with the same paths,
+    config and live inputs; its SARIF is the head run's baseline. (sarif, None) or
+    (None, why not)."""
+    tree = out_dir / "base-worktree"
+    added = _git(["worktree", "add", "--detach", str(tree), sha], workspace)
+    if added.returncode != 0:
+        _git(["fetch", "--no-tags", "--depth=1", "origin", sha], workspace)
+        added = _git(["worktree", "add", "--detach", str(tree), sha], workspace)
+    if added.returncode != 0:
+        return None, (f"the base commit {sha[:12]} is not in the checkout, so every finding "
+                      "counts as new (check out with fetch-depth: 0)")
+    try:
+        base_paths = []
+        for path in paths:
+            full = (workspace / path).resolve()
+            try:
+                relative = full.relative_to(workspace.resolve())
+            except ValueError:
+                relative = None
+            in_base = tree / relative if relative is not None else None
+            # tracked inputs as the base had them; the live snapshot (not in git) as is
+            base_paths.append(str(in_base) if in_base is not None and in_base.exists()
+                              else str(full))
+        sarif = out_dir / "base.sarif"
+        proc = _gallerylint(["lint", *base_paths, "--format", "sarif", "--output", str(sarif),
+                             "--fail-on", "never", "--quiet", *config], cwd=tree)
+        if proc.returncode != 0 or not sarif.exists():
+            return None, ("the base commit could not be linted, so every finding counts as "
+                          "new: " + " ".join(proc.stderr.split())[:300])
+        return sarif, None
+    finally:
+        _git(["worktree", "remove", "--force", str(tree)], workspace)
+
+
 def run_lint(out_dir: Path) -> dict[str, str]:
+    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd())
     sarif = out_dir / "gallerylint.sarif"
-    summary = out_dir / "gallerylint.md"
     results = out_dir / "gallerylint.json"
-    args = ["lint", *_paths(_input("PATHS", ".")), "--format", "sarif", "--output", str(sarif),
-            "--format", "markdown", "--output", str(summary), "--format", "json", "--output",
-            str(results), "--fail-on", _input("FAIL_ON", "error") or "error", "--quiet",
-            "--category", _input("CATEGORY", "gallerylint/") or "gallerylint/"]
+    fail_on = _input("FAIL_ON", "error") or "error"
+    on_pr = os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request")
+    new_only_input = (_input("FAIL_ON_NEW_ONLY", "auto") or "auto").lower()
+    new_only = on_pr if new_only_input == "auto" else new_only_input == "true"
+    paths = _paths(_input("PATHS", "."))
+    config: list[str] = []
     if _input("CONFIG"):
-        args += ["--config", _input("CONFIG")]
-    if _input("BASELINE"):
-        args += ["--baseline", _input("BASELINE")]
+        config = ["--config", str((workspace / _input("CONFIG")).resolve())]
+    elif (workspace / ".gallerylint.yaml").exists():
+        config = ["--config", str(workspace / ".gallerylint.yaml")]
+    baseline = _input("BASELINE")
+    event = _event()
+    pull = event.get("pull_request") if isinstance(event.get("pull_request"), dict) else {}
+    head_sha = str((pull.get("head") or {}).get("sha") or os.environ.get("GITHUB_SHA", ""))
+    notes: list[str] = []
+    if on_pr and not baseline:
+        base_sha = str((pull.get("base") or {}).get("sha") or "")
+        if base_sha:
+            found, why = lint_base(out_dir, workspace, paths, config, base_sha)
+            if found is not None:
+                baseline = str(found)
+            else:
+                notes.append(str(why))
+        else:
+            notes.append("the event names no base commit: every finding counts as new")
+    args = ["lint", *paths, "--format", "sarif", "--output", str(sarif), "--format", "json",
+            "--output", str(results), "--fail-on", fail_on, "--quiet",
+            "--category", _category(), *config]
+    if baseline:
+        args += ["--baseline", baseline]
     proc = _gallerylint(args)
     job_log(proc.stderr)
-    if proc.returncode in (0, 1) and results.exists():
-        findings = json.loads(results.read_text(encoding="utf-8"))["findings"]
-        current = [f for f in findings if f.get("baselineState") != "absent"]
-        new = [f for f in current if f.get("baselineState", "new") == "new"]
-        _append_summary(summary.read_text(encoding="utf-8"))
-        return {"sarif-file": str(sarif), "findings": str(len(current)),
-                "new-findings": str(len(new)), "exit-code": str(proc.returncode)}
-    _append_summary("# gallerylint failed\n\n" + quoted(proc.stderr))
-    return {"sarif-file": "", "findings": "0", "new-findings": "0",
-            "exit-code": str(proc.returncode)}
+    if proc.returncode not in (0, 1) or not results.exists():
+        _append_summary("# gallerylint failed\n\n" + quoted(proc.stderr))
+        return {"sarif-file": "", "findings": "0", "new-findings": "0", "existing-findings": "0",
+                "fixed-findings": "0", "exit-code": str(proc.returncode),
+                "category": _category()}
+    findings = json.loads(results.read_text(encoding="utf-8"))["findings"]
+    compared = bool(baseline)
+    fixed = [f for f in findings if f.get("baselineState") == "absent"]
+    current = [f for f in findings if f.get("baselineState") != "absent"]
+    new = [f for f in current if not compared or f.get("baselineState") == "new"]
+    existing = [f for f in current if compared and f.get("baselineState") != "new"]
+    counted = new if (new_only or not on_pr) else current  # nightly: --baseline semantics
+    failing = [f for f in counted if f.get("suppressed") is None
+               and _at_or_above(f["level"], fail_on)]
+    exit_code = 1 if failing else 0
+    notes += prepare_upload(sarif)
+    annotate(new)
+    _append_summary(step_summary(new, existing, fixed, failing, fail_on, compared, head_sha,
+                                 notes))
+    return {"sarif-file": str(sarif), "findings": str(len(current)),
+            "new-findings": str(len(new)), "existing-findings": str(len(existing)),
+            "fixed-findings": str(len(fixed)), "exit-code": str(exit_code),
+            "category": _category()}
+
+
+def _category() -> str:
+    """The SARIF category: the input, else one per workflow and job, so that two
+    workflows (or two jobs) never replace each other's alerts."""
+    given = _input("CATEGORY")
+    if given:
+        return given
+    import re
+    workflow = re.sub(r"[^A-Za-z0-9._-]+", "-", os.environ.get("GITHUB_WORKFLOW", "")).strip("-")
+    job = re.sub(r"[^A-Za-z0-9._-]+", "-", os.environ.get("GITHUB_JOB", "")).strip("-")
+    parts = [p for p in ("gallerylint", workflow, job) if p]
+    return "/".join(parts) + "/"
+
+
+def prepare_upload(sarif: Path) -> list[str]:
+    """What code scanning gets: results fixed since the baseline (baselineState absent)
+    are not uploaded as open alerts; above 25,000 results a run, the most severe are
+    kept. Returns notes for the summary."""
+    doc = json.loads(sarif.read_text(encoding="utf-8"))
+    notes = []
+    for run in doc.get("runs", []):
+        results = [r for r in run.get("results", []) if r.get("baselineState") != "absent"]
+        if len(results) > SARIF_RESULTS_LIMIT:
+            order = {"error": 0, "warning": 1, "note": 2}
+            results.sort(key=lambda r: order.get(r.get("level", "warning"), 1))
+            notes.append(f"code scanning takes at most {SARIF_RESULTS_LIMIT:,} results a run: "
+                         f"the {len(results) - SARIF_RESULTS_LIMIT:,} least severe were not "
+                         "uploaded (the JSON report has them all)")
+            results = results[:SARIF_RESULTS_LIMIT]
+        run["results"] = results
+    from .atomic import write_atomically
+    write_atomically(str(sarif), json.dumps(doc, indent=1) + "\n")
+    return notes
+
+
+def _command_value(text: str) -> str:
+    """Workflow command data: %, CR and LF encoded, so no text starts another command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _command_property(text: str) -> str:
+    return _command_value(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotate(findings: list[dict]) -> None:
+    """::error / ::warning / ::notice for new findings, on the diff of the pull request;
+    GitHub shows 10 per level and step, so the rest are counted in one notice."""
+    from .report.common import readable_name
+    shown = {"error": 0, "warning": 0, "note": 0}
+    left = 0
+    command = {"error": "error", "warning": "warning", "note": "notice"}
+    for f in findings:
+        if shown[f["level"]] >= ANNOTATIONS_PER_LEVEL:
+            left += 1
+            continue
+        shown[f["level"]] += 1
+        loc = f.get("location") or {}
+        subject = readable_name(f["resourceId"]) + (f", {f['region']}" if f.get("region") else "")
+        props = ",".join([f"file={_command_property(str(loc.get('uri', '')))}",
+                          f"line={int(loc.get('startLine') or 1)}",
+                          f"col={int(loc.get('startColumn') or 1)}",
+                          f"title={_command_property(f['ruleId'] + ' ' + f['ruleName'])}"])
+        sys.stdout.write(f"::{command[f['level']]} {props}::"
+                         f"{_command_value(f['message'] + ' [' + subject + ']')}\n")
+    if left:
+        sys.stdout.write(f"::notice::{left} more new finding(s) are in the job summary and "
+                         "the SARIF report\n")
+    sys.stdout.flush()
+
+
+def step_summary(new: list[dict], existing: list[dict], fixed: list[dict],
+                 failing: list[dict], fail_on: str, compared: bool, sha: str,
+                 notes: list[str]) -> str:
+    """For a reviewer: the verdict first, then the new findings with links to the file and
+    line at the head commit; existing findings collapsed, grouped by rule; fixed last.
+    Every value is escaped; the whole stays under GitHub's 1 MiB."""
+    from collections import Counter
+
+    from .report.common import readable_name
+    from .report.markdown import escape, link
+
+    def count(items: list[dict], adjective: str) -> str:
+        levels = Counter(f["level"] for f in items)
+        parts = [f"{levels[lvl]} {adjective}{lvl}{'s' if levels[lvl] != 1 else ''}"
+                 for lvl in LEVELS if levels[lvl]]
+        return ", ".join(parts) if parts else f"no {adjective}findings"
+
+    scope = " in this pull request" if compared else ""
+    mark = "❌" if failing else "✅"
+    verdict = f"{mark} {count(new, 'new ' if compared else '')}{scope}"
+    if compared:
+        verdict += f" · {len(existing)} existing · {len(fixed)} fixed"
+    if failing:
+        verdict += f" · fails on {len(failing)} at or above {fail_on}"
+    lines = [verdict, ""]
+    lines += [f"> {escape(n)}" for n in notes]
+    server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+    repo = os.environ.get("GITHUB_REPOSITORY", "")
+    body: list[str] = []
+    if new:
+        body += ["", f"## {'New findings' if compared else 'Findings'}", "",
+                 "| rule | resource | region | message | where |", "|---|---|---|---|---|"]
+        for f in sorted(new, key=lambda f: (LEVELS.index(f["level"]), f["ruleId"])):
+            loc = f.get("location") or {}
+            where = f"{loc.get('uri', '')}:{loc.get('startLine', 1)}"
+            if repo and sha:
+                from urllib.parse import quote
+                url = (f"{server}/{repo}/blob/{sha}/{quote(str(loc.get('uri', '')))}"
+                       f"#L{int(loc.get('startLine') or 1)}")
+                where = link(where, url)
+            else:
+                where = escape(where)
+            body.append(f"| {escape(f['ruleId'])} {escape(f['level'])} | "
+                        f"{escape(readable_name(f['resourceId']))} | "
+                        f"{escape(f.get('region') or '-')} | {escape(f['message'])} | {where} |")
+    if existing:
+        body += ["", f"<details><summary>{len(existing)} existing finding(s), by rule"
+                     "</summary>", ""]
+        for rule, n in Counter((f["ruleId"], f["ruleName"]) for f in existing).most_common():
+            body.append(f"- {escape(rule[0])} {escape(rule[1])}: {n}")
+        body += ["", "</details>"]
+    if fixed:
+        body += ["", f"<details><summary>{len(fixed)} fixed finding(s)</summary>", ""]
+        body += [f"- {escape(f['ruleId'])} {escape(readable_name(f['resourceId']))}"
+                 for f in fixed]
+        body += ["", "</details>"]
+    text = "\n".join(lines)
+    size = len(text.encode("utf-8"))
+    kept = []
+    for i, line in enumerate(body):
+        size += len(line.encode("utf-8")) + 1
+        if size > SUMMARY_LIMIT - 2000:
+            kept += ["", f"… {len(body) - i} more line(s) left out to stay under GitHub's "
+                         "1 MiB summary limit: the SARIF and JSON reports have every finding"]
+            break
+        kept.append(line)
+    return text + "\n" + "\n".join(kept) + "\n"
 
 
 def run_gate() -> dict[str, str]:
@@ -117,6 +351,7 @@ def run_gate() -> dict[str, str]:
     if proc.returncode not in (0, 1):
         _append_summary("# gallerylint gate failed to run\n\n" + quoted(proc.stderr))
         return {"sarif-file": "", "findings": "0", "new-findings": "0",
+                "existing-findings": "0", "fixed-findings": "0",
                 "exit-code": str(proc.returncode)}
     from .report.markdown import escape
     result = json.loads(proc.stdout)
@@ -133,7 +368,7 @@ def run_gate() -> dict[str, str]:
         lines.append("")
     _append_summary("\n".join(lines) + "\n")
     return {"sarif-file": "", "findings": str(failed), "new-findings": str(failed),
-            "exit-code": str(proc.returncode)}
+            "existing-findings": "0", "fixed-findings": "0", "exit-code": str(proc.returncode)}
 
 
 def main() -> None:

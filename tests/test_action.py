@@ -113,7 +113,9 @@ def test_action_lint_writes_outputs_summary_and_fails_the_job(tmp_path):
     assert sarif["runs"][0]["automationDetails"]["id"] == "gallerylint/"
     assert outputs["findings"] == str(len(sarif["runs"][0]["results"]))
     assert outputs["new-findings"] == outputs["findings"]
-    assert "# gallerylint report" in summary and "```mermaid" not in summary
+    first = summary.splitlines()[0]
+    assert first.startswith("❌ ") and "error" in first  # the verdict comes first
+    assert "| rule | resource | region | message | where |" in summary
 
 
 def test_action_with_baseline_counts_only_new(tmp_path):
@@ -185,3 +187,116 @@ def test_untrusted_config_cannot_choose_the_engine_url_or_token(tmp_path):
         "paths": "samples/contoso/galleries.json", "config": str(config)},
         event="pull_request")
     assert outputs["exit-code"] == "2" and "untrusted config" in summary
+
+
+# -- pull requests: new, existing and fixed against the base commit ------------------------
+
+def _template(versions: list[str]) -> str:
+    """An ARM template of one gallery, one definition and the given versions."""
+    gallery = "Microsoft.Compute/galleries"
+    resources = [{"type": gallery, "apiVersion": "2023-07-03", "name": "acg",
+                  "location": "westeurope", "properties": {}},
+                 {"type": f"{gallery}/images", "apiVersion": "2023-07-03", "name": "acg/app",
+                  "location": "westeurope",
+                  "properties": {"osType": "Linux", "osState": "Generalized",
+                                 "hyperVGeneration": "V2",
+                                 "identifier": {"publisher": "contoso", "offer": "app",
+                                                "sku": "1"}}}]
+    for v in versions:
+        resources.append({"type": f"{gallery}/images/versions", "apiVersion": "2023-07-03",
+                          "name": f"acg/app/{v}", "location": "westeurope",
+                          "properties": {"publishingProfile": {
+                              "endOfLifeDate": "2030-01-01T00:00:00Z",
+                              "targetRegions": [{"name": "westeurope",
+                                                 "regionalReplicaCount": 1}]}}})
+    return json.dumps({"$schema": "https://schema.management.azure.com/schemas/"
+                                  "2019-04-01/deploymentTemplate.json#",
+                       "contentVersion": "1.0.0.0", "resources": resources}, indent=2)
+
+
+def _pr_workspace(tmp_path: Path, base_versions, head_versions):
+    """A two-commit repository (base, then the pull request's head) as the workspace, and
+    the pull_request event payload naming both."""
+    repo = tmp_path / "repo"
+    (repo / "infra").mkdir(parents=True)
+
+    def git(*args):
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                                env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL":
+                                     "t@example.com", "GIT_COMMITTER_NAME": "t",
+                                     "GIT_COMMITTER_EMAIL": "t@example.com"})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    (repo / "infra" / "gallery.json").write_text(_template(base_versions))
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    base = git("rev-parse", "HEAD")
+    (repo / "infra" / "gallery.json").write_text(_template(head_versions))
+    git("commit", "-q", "-am", "head")
+    head = git("rev-parse", "HEAD")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}))
+    return repo, event
+
+
+def run_pr(tmp_path, base_versions, head_versions, **inputs):
+    repo, event = _pr_workspace(tmp_path, base_versions, head_versions)
+    log: list[str] = []
+    old = {k: os.environ.get(k) for k in ("GITHUB_EVENT_PATH", "GITHUB_REPOSITORY",
+                                          "GITHUB_WORKSPACE")}
+    os.environ.update(GITHUB_EVENT_PATH=str(event), GITHUB_REPOSITORY="contoso/images",
+                      GITHUB_WORKSPACE=str(repo))
+    try:
+        outputs, summary, exit_code = run_action(tmp_path, {"paths": "infra/", **inputs},
+                                                 workspace=repo, event="pull_request", log=log)
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return outputs, summary, exit_code, "".join(log), repo
+
+
+def test_pull_request_marks_new_existing_and_fixed_and_fails_only_on_new(tmp_path):
+    # base: 1.0.0 (clean) and bad-1 (ACG101); head: drops bad-1, keeps 1.0.0, adds bad-2
+    outputs, summary, exit_code, log, repo = run_pr(
+        tmp_path, ["1.0.0", "9.9.9-old"], ["1.0.0", "9.9.9-new"])
+    assert (outputs["new-findings"], outputs["fixed-findings"]) == ("1", "1"), summary
+    assert int(outputs["existing-findings"]) >= 1
+    assert outputs["exit-code"] == "1" and exit_code == 1
+    first = summary.splitlines()[0]
+    assert first.startswith("❌ 1 new error in this pull request") and " fixed" in first
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True,
+                          text=True).stdout.strip()
+    assert f"https://github.com/contoso/images/blob/{head}/infra/gallery.json#L" in summary
+    assert "9.9.9-new" in summary and "<details><summary>" in summary
+    annotations = [line for line in log.splitlines() if line.startswith("::error ")]
+    assert len(annotations) == 1 and "file=infra/gallery.json,line=" in annotations[0]
+    assert "title=ACG101 version-format" in annotations[0]
+    sarif = json.loads(Path(outputs["sarif-file"]).read_text())
+    assert all(r.get("baselineState") != "absent" for r in sarif["runs"][0]["results"])
+    assert not list((tmp_path / "gallerylint").glob("base-worktree*"))  # cleaned up
+
+
+def test_pull_request_with_only_existing_findings_passes(tmp_path):
+    outputs, summary, exit_code, _, _ = run_pr(tmp_path, ["9.9.9-old"], ["9.9.9-old", "1.0.1"])
+    assert outputs["new-findings"] == "0" and outputs["exit-code"] == "0" and exit_code == 0
+    assert summary.startswith("✅ ")
+    failing, _, code, _, _ = run_pr(tmp_path / "all", ["9.9.9-old"], ["9.9.9-old", "1.0.1"],
+                                    **{"fail-on-new-only": "false"})
+    assert failing["exit-code"] == "1" and code == 1
+
+
+def test_step_summary_stays_under_githubs_limit():
+    from linter.action import SUMMARY_LIMIT, step_summary
+    finding = {"ruleId": "ACG101", "ruleName": "version-format", "level": "error",
+               "resourceId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/"
+                             "galleries/g/images/i/versions/" + "x" * 200,
+               "region": None, "message": "m" * 300,
+               "location": {"uri": "infra/a.json", "startLine": 3, "startColumn": 1}}
+    text = step_summary([finding] * 20_000, [], [], [finding], "error", True, "abc", [])
+    assert len(text.encode("utf-8")) < SUMMARY_LIMIT
+    assert "more line(s) left out" in text
