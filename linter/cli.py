@@ -23,6 +23,9 @@ from .findings import at_or_above
 
 FORMATS = ("text", "json", "sarif", "markdown", "junit", "gitlab")
 OPA_MODES = ("auto", "upload", "served")
+COLOR_OPTION = click.option("--color", "color", type=click.Choice(["auto", "always", "never"]),
+                            default="auto", show_default=True,
+                            help="Colour in text output (auto: on a terminal, unless NO_COLOR).")
 DEFAULT_FILES = {"json": "gallerylint.json", "sarif": "gallerylint.sarif",
                  "markdown": "gallerylint.md", "junit": "gallerylint.xml",
                  "gitlab": "gl-code-quality-report.json", "text": "-"}
@@ -267,12 +270,14 @@ Examples:
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Text: each finding's full ARM ID and rule name on a second line.")
+@COLOR_OPTION
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
          outputs: tuple[str, ...], engine: str | None, opa_url: str | None,
          opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
-         source_root: str | None, category: str | None, quiet: bool, verbose: bool) -> None:
+         source_root: str | None, category: str | None, quiet: bool, verbose: bool,
+         color: str) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories)."""
     import gc
 
@@ -312,7 +317,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
                            *stale_waiver_notes(settings, findings, result.rules, now)],
                     warnings=[p.text for p in snapshot_problems(
                         result.inventory, now, settings.input.max_snapshot_age_hours)])
-    colour = _colour_wanted()
+    colour = _colour_wanted(color)
     rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and colour,
                                     verbose=verbose)) for fmt, dest in pairs]
     from .atomic import write_all
@@ -326,13 +331,17 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     sys.exit(1 if at_or_above(findings, fail_on) else 0)
 
 
-def _colour_wanted() -> bool:
-    """NO_COLOR (https://no-color.org) turns colour off, FORCE_COLOR on; else a terminal."""
+def _colour_wanted(choice: str = "auto") -> bool:
+    """--color always/never wins; then NO_COLOR (https://no-color.org) turns colour off and
+    FORCE_COLOR on; else colour on a terminal only."""
+    if choice in ("always", "never"):
+        return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
     return sys.stdout.isatty()
+
 
 
 def _render(fmt: str, report: Any, colour: bool = False, verbose: bool = False) -> str:
@@ -412,12 +421,14 @@ Examples:
               help="embedded (default): decide here; opa: ask the OPA fleet's served bundle "
                    "(data.gallerylint.gate.decision).")
 @click.option("--opa-url", help="OPA server serving the gallerylint bundle, for --engine opa.")
+@click.option("--failures-only", is_flag=True, help="Text: print only the checks that fail.")
+@COLOR_OPTION
 @guarded
 def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, ...],
                  environment: str | None, fmt: str, now_text: str | None,
                  config_path: str | None, deployment_scope: str | None,
                  allow_partial: bool, max_age: float | None, engine: str | None,
-                 opa_url: str | None) -> None:
+                 opa_url: str | None, failures_only: bool, color: str) -> None:
     """Check a deployment against an inventory before it goes out; exit 1 on any failure."""
     from .gate import gate, gate_via_opa, render_json, render_text
     from .rules.registry import load_registry
@@ -450,7 +461,9 @@ def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, 
     if fmt == "json":
         click.echo(json.dumps(render_json(results), indent=2))
     else:
-        click.echo(render_text(results), nl=False)
+        colour = _colour_wanted(color)
+        click.echo(printable(render_text(results, failures_only=failures_only, colour=colour)),
+                   nl=False, color=colour or None)
     sys.exit(0 if all(r.passed for r in results) else 1)
 
 

@@ -232,21 +232,39 @@ def _checks(dep: Any, dfacts: DeploymentFacts | None,
     return DeploymentResult(dep.id, region, checks)
 
 
-def render_text(results: Sequence[DeploymentResult]) -> str:
+def render_text(results: Sequence[DeploymentResult], failures_only: bool = False,
+                colour: bool = False) -> str:
+    """One line per check (`FAIL  region replicated  ACG603,ACG307  message`) under each
+    deployment, the verdict last; with failures_only, passing and skipped checks (and
+    deployments without a failure) are left out."""
+    import click
+
+    from .report.text import clean
+    styles = {"pass": {"fg": "green"}, "fail": {"fg": "red", "bold": True},
+              "skip": {"dim": True}}
     lines = []
     for r in results:
-        lines.append(f"{r.id} ({r.region or 'region unknown'})")
-        for c in r.checks:
+        checks = [c for c in r.checks if c.status == "fail" or not failures_only]
+        if not checks:
+            continue
+        lines.append(clean(f"{r.id} ({r.region or 'region unknown'})"))
+        for c in checks:
+            status = f"{c.status.upper():<4}"
+            if colour:
+                status = click.style(status, **styles[c.status])  # type: ignore[arg-type]
             detail = f"  {c.messages[0]}" if c.messages else ""
             more = f" (+{len(c.messages) - 1} more)" if len(c.messages) > 1 else ""
-            lines.append(f"  {c.status.upper():<4}  {c.name:<34} {','.join(c.rules):<15}"
-                         f"{detail}{more}")
+            lines.append(f"  {status}  {c.name:<34} {','.join(c.rules):<15}"
+                         + clean(f"{detail}{more}"))
         lines.append("")
     failed = sum(1 for r in results for c in r.checks if c.status == "fail")
     total = sum(len(r.checks) for r in results)
     verdict = "PASSED" if failed == 0 else "FAILED"
-    lines.append(f"gate {verdict}: {failed} of {total} checks failed for "
-                 f"{len(results)} deployment(s)")
+    line = (f"gate {verdict}: {failed} of {total} checks failed for "
+            f"{len(results)} deployment(s)")
+    if colour:
+        line = click.style(line, fg="green" if failed == 0 else "red", bold=True)
+    lines.append(line)
     return "\n".join(lines) + "\n"
 
 

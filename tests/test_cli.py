@@ -269,3 +269,21 @@ def test_no_color_and_force_color(tmp_path):
     plain = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample],
                            capture_output=True, text=True, cwd=tmp_path, timeout=120, env=env)
     assert "\x1b[" not in plain.stdout
+
+
+def test_color_option_and_gate_failures_only(tmp_path):
+    sample = Path(__file__).resolve().parent.parent / "samples"
+    always = gallerylint("lint", str(sample / "iac" / "bicep" / "main.json"), "--color",
+                         "always", env={"NO_COLOR": "1"})
+    assert "\x1b[" in always.stdout  # --color always beats NO_COLOR
+    never = gallerylint("lint", str(sample / "iac" / "bicep" / "main.json"), "--color",
+                        "never", env={"FORCE_COLOR": "1"})
+    assert "\x1b[" not in never.stdout
+    gate = ("gate", "--inventory", str(sample / "contoso"), "--deployment",
+            str(sample / "iac" / "bicep" / "main.json"), "--now", "2026-11-21T00:00:00Z")
+    full = gallerylint(*gate)
+    short = gallerylint(*gate, "--failures-only")
+    assert full.returncode == short.returncode == 1
+    assert "PASS" in full.stdout and "PASS" not in short.stdout
+    assert short.stdout.count("FAIL ") == full.stdout.count("FAIL ") >= 1
+    assert short.stdout.strip().splitlines()[-1].startswith("gate FAILED")

@@ -105,3 +105,16 @@ def test_no_reference_to_a_section_that_does_not_exist():
         assert anchor in headings, anchor
     for path in re.findall(r"\]\((?!https?:|#)([^)#]+)", README):
         assert (ROOT / path).exists(), path
+
+
+def test_the_readme_config_example_is_a_valid_config(tmp_path):
+    from linter import config
+    blocks = re.findall(r"^```yaml\n(.*?)^```", README, re.DOTALL | re.MULTILINE)
+    examples = [b for b in blocks if not b.lstrip().startswith("- uses:")]
+    assert examples
+    for n, text in enumerate(examples):
+        path = tmp_path / f"c{n}.yaml"
+        path.write_text(text)
+        (tmp_path / "policies" / "org").mkdir(parents=True, exist_ok=True)
+        settings = config.load(path, explicit=True)  # raises InputError (exit 2) if not
+        assert settings.path
