@@ -33,22 +33,36 @@ def _baseline_fingerprints(path: str) -> dict[str, dict[str, Any]]:
                          hint="pass a SARIF file written by gallerylint")
     out: dict[str, dict[str, Any]] = {}
     for run in runs:
-        for result in (run or {}).get("results") or []:
+        results = run.get("results") if isinstance(run, dict) else None
+        for result in results if isinstance(results, list) else []:
             if not isinstance(result, dict) or result.get("baselineState") == "absent":
                 continue
             rule_id = result.get("ruleId")
-            fp = (result.get("partialFingerprints") or {}).get("gallerylint/v1")
-            if fp is None and rule_id:
-                try:
-                    loc = result["locations"][0]
-                    rid = loc["logicalLocations"][0]["fullyQualifiedName"]
-                    region = (result.get("properties") or {}).get("region")
-                    fp = fingerprint(rule_id, rid, region)
-                except (KeyError, IndexError, TypeError):
+            if not isinstance(rule_id, str) or not rule_id:
+                continue  # a result without a rule ID can match nothing
+            fp = _dig(result, "partialFingerprints", "gallerylint/v1")
+            if not isinstance(fp, str):
+                rid = _dig(result, "locations", 0, "logicalLocations", 0, "fullyQualifiedName")
+                region = _dig(result, "properties", "region")
+                if not isinstance(rid, str):
                     continue
+                fp = fingerprint(rule_id, rid, region if isinstance(region, str) else None)
             if fp:
                 out[fp] = result
     return out
+
+
+def _dig(value: Any, *keys: Any) -> Any:
+    """value[k1][k2]... when every step has the right type, else None (a baseline may
+    come from anywhere: odd shapes are skipped, never an exception)."""
+    for key in keys:
+        if isinstance(key, int):
+            if not isinstance(value, list) or len(value) <= key:
+                return None
+        elif not isinstance(value, dict):
+            return None
+        value = value[key] if isinstance(key, int) else value.get(key)
+    return value
 
 
 def apply_baseline(findings: Sequence[Finding], path: str) -> list[Finding]:
@@ -68,20 +82,22 @@ def apply_baseline(findings: Sequence[Finding], path: str) -> list[Finding]:
 
 
 def _absent(result: dict[str, Any]) -> Finding:
-    props = result.get("properties") or {}
-    try:
-        loc = result["locations"][0]
-        rid = loc["logicalLocations"][0]["fullyQualifiedName"]
-        physical = loc.get("physicalLocation") or {}
-        uri = (physical.get("artifactLocation") or {}).get("uri")
-        line = (physical.get("region") or {}).get("startLine") or 1
-    except (KeyError, IndexError, TypeError):
-        rid, uri, line = str(props.get("resourceId") or "unknown"), None, 1
+    rid = _dig(result, "locations", 0, "logicalLocations", 0, "fullyQualifiedName")
+    uri = _dig(result, "locations", 0, "physicalLocation", "artifactLocation", "uri")
+    line = _dig(result, "locations", 0, "physicalLocation", "region", "startLine")
+    if not isinstance(rid, str):
+        fallback = _dig(result, "properties", "resourceId")
+        rid = fallback if isinstance(fallback, str) else "unknown"
+    if not isinstance(line, int) or isinstance(line, bool) or not 1 <= line <= 10**9:
+        line = 1
+    region = _dig(result, "properties", "region")
+    name = _dig(result, "properties", "ruleName")
+    message = _dig(result, "message", "text")
     level = result.get("level") if result.get("level") in ("error", "warning", "note") \
         else "warning"
     return Finding(
-        rule_id=str(result.get("ruleId")), rule_name=str(props.get("ruleName") or ""),
-        level=level, resource_id=rid, region=props.get("region"),
-        message=str((result.get("message") or {}).get("text") or ""),
-        source=Source(uri, int(line), 1, "baseline") if uri else None,
+        rule_id=str(result.get("ruleId")), rule_name=name if isinstance(name, str) else "",
+        level=level, resource_id=rid, region=region if isinstance(region, str) else None,
+        message=message if isinstance(message, str) else "",
+        source=Source(uri, line, 1, "baseline") if isinstance(uri, str) and uri else None,
         baseline_state="absent")

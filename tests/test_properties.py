@@ -194,3 +194,24 @@ def test_every_report_renders_odd_resources(tmp_path, resources, poison):
     if result.returncode != 2:
         json.loads((tmp_path / "r.sarif").read_text())
         json.loads((tmp_path / "r.json").read_text())
+
+
+@given(results=st.lists(json_values | st.dictionaries(
+    st.sampled_from(["ruleId", "partialFingerprints", "locations", "properties", "message",
+                     "level", "baselineState"]), json_values, max_size=7), max_size=8),
+       run_extra=json_values)
+@settings(max_examples=examples(150), **COMMON)
+def test_a_baseline_of_any_shape_is_read_or_refused_never_a_crash(tmp_path_factory, results,
+                                                                  run_extra):
+    """SARIF baselines come from anywhere: any JSON under runs[].results is read as far as
+    its types allow, or refused as InputError; never another exception."""
+    from linter.baseline import apply_baseline
+    path = tmp_path_factory.mktemp("baseline") / "b.sarif"
+    path.write_text(json.dumps({"runs": [{"results": results}, run_extra]}))
+    try:
+        out = apply_baseline([], str(path))
+    except InputError:
+        return
+    for f in out:
+        assert f.baseline_state == "absent" and isinstance(f.resource_id, str)
+        assert isinstance(f.line, int) and f.line >= 1
