@@ -256,11 +256,13 @@ def test_the_time_limit_cannot_be_raised_above_the_tools_and_memory_is_capped(mo
 
 # -- every sink escaped: markdown as GitHub renders it -------------------------------------
 
+# allowDangerousHtml: raw HTML renders, as on GitHub (which then keeps <details> and
+# drops scripts): so HTML injected through an input would show here too.
 RENDER_GFM = """import {micromark} from 'micromark'
 import {gfm, gfmHtml} from 'micromark-extension-gfm'
 import {readFileSync} from 'fs'
 process.stdout.write(micromark(readFileSync(0, 'utf8'),
-  {extensions: [gfm()], htmlExtensions: [gfmHtml()]}))
+  {allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()]}))
 """
 
 
