@@ -44,24 +44,14 @@ def check_target(path: str) -> None:
 
 def write_atomically(path: str, text: str) -> None:
     """Write text (a lone surrogate from an input becomes "?", never a crash)."""
-    write_atomically_bytes(path, text.encode("utf-8", errors="replace"))
+    write_all([(path, text)])
 
 
 def write_atomically_bytes(path: str, data: bytes) -> None:
-    check_target(path)
-    tmp = _stage(path, data)
-    try:
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove(tmp)
-        raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
-                         hint="check the free space and the --output path") from None
-    except BaseException:
-        _remove(tmp)
-        raise
+    write_all([(path, data)])
 
 
-def write_all(outputs: list[tuple[str, str]]) -> None:
+def write_all(outputs: list[tuple[str, str | bytes]]) -> None:
     """Several outputs as one set: every target is checked and every temporary file
     written first; only then are all renamed, with SIGINT and SIGTERM held back, so a
     failure or a signal leaves all the old files or all the new ones."""
@@ -70,8 +60,10 @@ def write_all(outputs: list[tuple[str, str]]) -> None:
         check_target(path)
     staged: list[tuple[str, str]] = []
     try:
-        for path, text in outputs:
-            staged.append((_stage(path, text.encode("utf-8", errors="replace")), path))
+        for path, content in outputs:
+            data = content.encode("utf-8", errors="replace") if isinstance(content, str) \
+                else content
+            staged.append((_stage(path, data), path))
         held = {signal.SIGINT, signal.SIGTERM}
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:
@@ -81,7 +73,8 @@ def write_all(outputs: list[tuple[str, str]]) -> None:
                     os.replace(tmp, path)
                 except OSError as exc:
                     raise InputError(path, f"cannot write the output: {exc.strerror or exc}",
-                                     hint="check the --output path") from None
+                                     hint="check the free space and the --output path"
+                                     ) from None
                 staged.pop(0)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -2,6 +2,7 @@
 policies' own tests under `opa test`. Needs an `opa` binary on PATH (started
 here on loopback) or GALLERYLINT_TEST_OPA_URL; skipped with the reason otherwise."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -29,16 +30,14 @@ pytestmark = pytest.mark.skipif(
     reason="no OPA here: put an 'opa' binary (1.x) on PATH or set GALLERYLINT_TEST_OPA_URL")
 
 
-@pytest.fixture(scope="module")
-def opa_url():
-    if URL:
-        yield URL
-        return
+@contextlib.contextmanager
+def opa_server(*extra: str):
+    """A real `opa run --server` on a free loopback port, stopped afterwards."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([OPA, "run", "--server", "--addr", f"127.0.0.1:{port}",
-                             "--disable-telemetry"], stdout=subprocess.DEVNULL,
+                             "--disable-telemetry", *extra], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
@@ -51,6 +50,15 @@ def opa_url():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def opa_url():
+    if URL:
+        yield URL
+        return
+    with opa_server() as url:
+        yield url
 
 
 def findings(engine):
@@ -90,23 +98,8 @@ def served_opa_url(tmp_path_factory):
     bundle = tmp_path_factory.mktemp("served") / "bundle.tar.gz"
     settings = config.load(SAMPLE / ".gallerylint.yaml")
     write_bundle(str(bundle), build(load_paths([str(SAMPLE)]), settings, NOW))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([OPA, "run", "--server", "--addr", f"127.0.0.1:{port}",
-                             "--disable-telemetry", "--bundle", str(bundle)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with opa_server("--bundle", str(bundle)) as url:
+        yield url
 
 
 def test_a_served_bundle_gives_identical_findings_and_refuses_uploads(served_opa_url):
