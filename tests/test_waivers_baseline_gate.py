@@ -67,12 +67,12 @@ def test_waive_command_round_trip_keeps_comments(tmp_path):
     config = write(tmp_path / ".gallerylint.yaml",
                    "# platform team\nlimits:\n  galleries: 50  # ticket 4711\n")
     result = gallerylint("waive", "ACG601", "/subscriptions/*/galleries/acg/*", "--reason",
-                         "capacity reserved", "--expires", "2027-01-31", cwd=tmp_path)
+                         "capacity reserved", "--expires", "2099-01-31", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     text = config.read_text()
     assert text.startswith("# platform team\nlimits:\n  galleries: 50  # ticket 4711\n")
     assert "- rule: ACG601" in text and "reason: capacity reserved" in text
-    bad = gallerylint("waive", "ACG999", "x", "--reason", "r", "--expires", "2027-01-01",
+    bad = gallerylint("waive", "ACG999", "x", "--reason", "r", "--expires", "2099-01-01",
                       cwd=tmp_path)
     assert bad.returncode == 2
     bad_date = gallerylint("waive", "ACG601", "x", "--reason", "r", "--expires", "soon",
