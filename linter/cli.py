@@ -317,6 +317,16 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
                            *stale_waiver_notes(settings, findings, result.rules, now)],
                     warnings=[p.text for p in snapshot_problems(
                         result.inventory, now, settings.input.max_snapshot_age_hours)])
+    if any(fmt == "sarif" for fmt, _ in pairs):
+        outside = report.outside_source_root()
+        if outside:
+            names = ", ".join(outside[:3]) + (f" and {len(outside) - 3} more"
+                                              if len(outside) > 3 else "")
+            report.warnings = [*report.warnings,
+                               f"{len(outside)} input file(s) lie outside the source root "
+                               f"{report.source_root} ({names}): their SARIF locations name "
+                               "the file only, which code scanning cannot place in the "
+                               "repository; lint files inside it, or pass --source-root"]
     colour = _colour_wanted(color)
     rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and colour,
                                     verbose=verbose)) for fmt, dest in pairs]

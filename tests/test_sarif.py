@@ -128,3 +128,24 @@ def test_artifact_uris_are_percent_encoded_relative_references(tmp_path):
         parts = urlsplit(uri)
         assert not parts.scheme and not parts.fragment and not parts.query, uri
         assert all(c.isascii() and c not in " #?" for c in uri)
+
+
+def test_an_input_outside_the_source_root_is_warned_about(tmp_path):
+    import subprocess
+    import sys
+    root = tmp_path / "repo"
+    root.mkdir()
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text(json.dumps([{
+        "id": "/subscriptions/0000000a-0000-4000-8000-00000000000a/resourceGroups/rg/"
+              "providers/Microsoft.Compute/galleries/_bad", "name": "_bad",
+        "type": "Microsoft.Compute/galleries", "location": "westeurope"}]))
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(outside), "-f",
+                             "sarif", "--source-root", str(root)], capture_output=True,
+                            text=True, cwd=root, timeout=120)
+    assert result.returncode == 1, result.stderr
+    run = json.loads(result.stdout)["runs"][0]
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "warning" and "outside the source root" in note["message"]["text"]
+    uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "elsewhere.json"

@@ -80,6 +80,14 @@ class Report:
     def new(self) -> int:
         return sum(1 for f in self.findings if f.baseline_state == "new")
 
+    def outside_source_root(self) -> list[str]:
+        """Files with findings that are not under the source root (SARIF names them by
+        their file name only)."""
+        root = os.path.realpath(os.path.abspath(self.source_root))
+        paths = {f.source.path for f in self.findings if f.source and f.source.path}
+        return sorted(p for p in paths if not os.path.realpath(os.path.abspath(p))
+                      .startswith(root + os.sep))
+
     def uri(self, finding: Finding) -> str:
         """Per file, computed once (realpath and relpath are not free at 100k findings)."""
         path = finding.source.path if finding.source else None
