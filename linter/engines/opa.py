@@ -313,7 +313,17 @@ class OpaEngine:
                               f"{ROOT}/facts/snapshots: {_one_line(_describe(exc))}") from None
         if not defined or not isinstance(value, list):
             return []
-        return [s for s in value if isinstance(s, dict) and isinstance(s.get("path"), str)]
+        out = []
+        for snap in value:  # a server's answer: each field only when its type is right
+            if not isinstance(snap, dict) or not isinstance(snap.get("path"), str):
+                continue
+            failed = snap.get("failedScopes")
+            created = snap.get("createdAt")
+            out.append({"path": snap["path"],
+                        "createdAt": created if isinstance(created, str) else None,
+                        "failedScopes": [f for f in failed if isinstance(f, dict)]
+                        if isinstance(failed, list) else []})
+        return out
 
     def run_tests(self, policy: RegoPolicy) -> list[RegoTestResult]:
         raise EngineError(policy.path.name, "run the policy tests with 'opa test policies/'")
