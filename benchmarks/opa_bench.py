@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,22 +25,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
-
-
-def serve_real_opa(bundle: Path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([shutil.which("opa"), "run", "--server", "--addr",
-                             f"127.0.0.1:{port}", "--disable-telemetry", "--bundle", str(bundle)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return proc, f"http://127.0.0.1:{port}"
 
 
 def main() -> None:
@@ -76,8 +58,10 @@ def main() -> None:
         embedded = run([str(folder)], settings, now, registry=registry, engine=EmbeddedEngine())
         embedded_s = time.perf_counter() - start
         if shutil.which("opa"):
-            proc, url = serve_real_opa(bundle)
-            server_name, stop = "opa (real)", lambda: (proc.terminate(), proc.wait(10))
+            from fake_opa import opa_server
+            real = opa_server("--bundle", str(bundle))
+            url, server_name = real.__enter__(), "opa (real)"
+            stop = lambda: real.__exit__(None, None, None)  # noqa: E731
         else:
             from fake_opa import FakeOpa
             fake = FakeOpa(bundle=bundle).__enter__()

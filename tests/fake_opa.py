@@ -1,4 +1,5 @@
-"""A stand-in for an OPA server's REST API, for the OPA engine's protocol tests.
+"""OPA servers for the tests: a stand-in for OPA's REST API (FakeOpa), for the OPA
+engine's protocol tests, and `opa_server`, a real `opa run --server` when one is on PATH.
 
 It speaks the part of OPA's v1 API that gallerylint uses, and behaves like OPA
 where a client can tell the difference:
@@ -24,10 +25,15 @@ tests/test_conformance.py, which runs against a real `opa` when one is present.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import shutil
+import socket
+import subprocess
 import tarfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -266,3 +272,25 @@ class FakeOpa:
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextlib.contextmanager
+def opa_server(*extra: str):
+    """A real `opa run --server` on a free loopback port, stopped afterwards."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([shutil.which("opa") or "opa", "run", "--server", "--addr",
+                             f"127.0.0.1:{port}", "--disable-telemetry", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -2,17 +2,15 @@
 policies' own tests under `opa test`. Needs an `opa` binary on PATH (started
 here on loopback) or GALLERYLINT_TEST_OPA_URL; skipped with the reason otherwise."""
 
-import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from fake_opa import opa_server
 from linter import config
 from linter.engines import EmbeddedEngine
 from linter.engines.opa import OpaEngine
@@ -28,28 +26,6 @@ URL = os.environ.get("GALLERYLINT_TEST_OPA_URL")
 pytestmark = pytest.mark.skipif(
     not OPA and not URL,
     reason="no OPA here: put an 'opa' binary (1.x) on PATH or set GALLERYLINT_TEST_OPA_URL")
-
-
-@contextlib.contextmanager
-def opa_server(*extra: str):
-    """A real `opa run --server` on a free loopback port, stopped afterwards."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([OPA, "run", "--server", "--addr", f"127.0.0.1:{port}",
-                             "--disable-telemetry", *extra], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
