@@ -399,3 +399,13 @@ def test_progress_lines_off_a_terminal_and_a_quiet_credential_chain(server, tmp_
     assert no_login.returncode == 3 and not (tmp_path / "n.json").exists()
     assert len(no_login.stderr.strip().splitlines()) <= 3, no_login.stderr
     assert "sign in" in no_login.stderr
+
+
+def test_a_tls_failure_leaves_no_snapshot_and_says_why(server, tmp_path, monkeypatch):
+    # the test CA is not trusted: the certificate does not verify, and TLS is never turned off
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    result, out = export(server, tmp_path, "--source", "arm", "--subscription",
+                         server.subscriptions[0])
+    assert result.returncode == 3 and not out.exists()
+    assert "SSL" in result.stderr or "certificate" in result.stderr.lower()
+    assert TOKEN not in result.stderr and "Traceback" not in result.stderr
