@@ -178,32 +178,16 @@ def load_settings(config_path: str | None) -> config_module.Settings:
 
 
 def within_deadline(fn: Callable[[], None], timeout: float, what: str) -> None:
-    """Run fn on a daemon thread and wait for it at most `timeout` seconds. The main
-    thread only waits (in short joins, so Ctrl-C and SIGTERM act at once); a network
-    call that never ends (a body dripping a byte at a time) cannot hold the process,
-    which exits without waiting for the thread."""
-    import threading
-    import time
-    outcome: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            fn()
-        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread
-            outcome.append(exc)
-
-    worker = threading.Thread(target=run, daemon=True, name="gallerylint-export")
-    deadline = time.monotonic() + timeout
-    worker.start()
-    while worker.is_alive():
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise EngineError(what, f"did not finish within --timeout {timeout:g} s; no "
-                              "snapshot written (raise --timeout, or export fewer "
-                              "subscriptions per run)")
-        worker.join(min(0.2, left))
-    if outcome:
-        raise outcome[0]
+    """Run fn on a daemon thread for at most `timeout` seconds (linter/threads.py): a
+    network call that never ends (a body dripping a byte at a time) cannot hold the
+    process, and Ctrl-C and SIGTERM act at once."""
+    from .threads import call_in_thread
+    try:
+        call_in_thread(fn, timeout=timeout, name="gallerylint-export")
+    except TimeoutError:
+        raise EngineError(what, f"did not finish within --timeout {timeout:g} s; no "
+                          "snapshot written (raise --timeout, or export fewer "
+                          "subscriptions per run)") from None
 
 
 def _terminate(signum: int, frame: Any) -> None:
@@ -228,9 +212,10 @@ def _fit_recursion_to_stack() -> None:
     meet a RecursionError (exit 2, file and line) before the C stack ends (a segfault).
     The C JSON decoder checks this limit at each nesting level; measured at 128 KiB of
     stack, 800 levels decode and 1,000 crash, so one level per 256 bytes is kept."""
-    import resource
-    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
-    if soft != resource.RLIM_INFINITY and soft < (8 << 20):
+    from .threads import small_stack
+    if small_stack():
+        import resource
+        soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
         sys.setrecursionlimit(max(100, min(sys.getrecursionlimit(), soft // 256)))
 
 

@@ -58,31 +58,11 @@ def on_a_big_stack(fn: Any, *args: Any) -> Any:
     """Call fn on a thread with a stack of its own when the process stack is small
     (ulimit -s below 8 MiB): regopy's C++ evaluator recurses, and at 128 KiB it
     overflows (a segfault) on ordinary policies. A thread's stack is sized here, not by
-    the limit. The calling thread only waits, in short joins, so signals still land."""
-    import resource
-    import threading
-    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
-    if soft == resource.RLIM_INFINITY or soft >= (8 << 20):
+    the limit; the caller only waits, so signals still land (linter/threads.py)."""
+    from ..threads import call_in_thread, small_stack
+    if not small_stack():
         return fn(*args)
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
-            outcome["error"] = exc
-
-    previous = threading.stack_size(BIG_STACK)
-    try:
-        worker = threading.Thread(target=run, daemon=True, name="gallerylint-rego")
-        worker.start()
-    finally:
-        threading.stack_size(previous)
-    while worker.is_alive():
-        worker.join(0.2)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    return call_in_thread(fn, *args, stack_size=BIG_STACK, name="gallerylint-rego")
 
 
 def _regopy() -> Any:

@@ -1,0 +1,52 @@
+"""Work on a daemon thread that the calling thread only waits for.
+
+The caller waits in short joins, so Ctrl-C and SIGTERM (raised in the main
+thread) act at once, and the process can exit without joining a thread stuck
+on the network. Used for the exporter's total deadline (cli.py) and, under a
+small `ulimit -s`, for regopy, which needs a stack of its own (engines/embedded.py).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable
+
+DEFAULT_STACK = 8 << 20  # Linux's usual `ulimit -s`; below it the stack counts as small
+
+
+def small_stack() -> bool:
+    """Whether the process stack limit (ulimit -s) is below the usual 8 MiB."""
+    import resource
+    soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+    return soft != resource.RLIM_INFINITY and soft < DEFAULT_STACK
+
+
+def call_in_thread(fn: Callable[..., Any], *args: Any, timeout: float | None = None,
+                   stack_size: int | None = None, name: str = "gallerylint-worker") -> Any:
+    """fn(*args) on a daemon thread; its result, or its exception raised here. Past
+    `timeout` seconds, TimeoutError (the thread is left to die with the process)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+            outcome["error"] = exc
+
+    previous = threading.stack_size(stack_size) if stack_size else None
+    try:
+        worker = threading.Thread(target=run, daemon=True, name=name)
+        worker.start()
+    finally:
+        if previous is not None:
+            threading.stack_size(previous)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while worker.is_alive():
+        left = 0.2 if deadline is None else deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"did not finish within {timeout:g} s")
+        worker.join(min(0.2, left))
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
