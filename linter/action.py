@@ -18,8 +18,24 @@ import tempfile
 from pathlib import Path
 
 
+# Inputs that hold a list, one entry a line; every other input is one line of text.
+LIST_INPUTS = ("PATHS", "INVENTORY", "DEPLOYMENT")
+
+
+class RefusedInput(ValueError):
+    pass
+
+
 def _input(name: str, default: str = "") -> str:
-    return os.environ.get(f"INPUT_{name}", default).strip()
+    value = os.environ.get(f"INPUT_{name}", default).strip()
+    if name not in LIST_INPUTS and ("\n" in value or "\r" in value):
+        raise RefusedInput(f"the input {name.lower().replace('_', '-')} holds a line break; "
+                           "it must be one line")
+    return value
+
+
+def _flag(name: str) -> bool:
+    return _input(name, "false").lower() == "true"
 
 
 def _paths(text: str) -> list[str]:
@@ -27,13 +43,44 @@ def _paths(text: str) -> list[str]:
 
 
 def _write_output(values: dict[str, str]) -> None:
+    """name<<DELIMITER blocks with a random delimiter: no value, whatever it holds, can
+    end its block early and forge another output."""
+    import secrets
     target = os.environ.get("GITHUB_OUTPUT")
-    lines = "".join(f"{k}={v}\n" for k, v in values.items())
+    blocks = []
+    for key, value in values.items():
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        while delimiter in value:
+            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        blocks.append(f"{key}<<{delimiter}\n{value}\n{delimiter}\n")
     if target:
         with open(target, "a", encoding="utf-8") as fh:
-            fh.write(lines)
+            fh.write("".join(blocks))
     else:
-        sys.stdout.write(lines)
+        sys.stdout.write("".join(f"{k}={v}\n" for k, v in values.items()))
+
+
+def read_outputs(text: str) -> dict[str, str]:
+    """$GITHUB_OUTPUT's content as the runner reads it (name=value lines and
+    name<<DELIMITER blocks); the tests read the Action's outputs with it."""
+    values: dict[str, str] = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            key, _, delimiter = line.partition("<<")
+            body = []
+            while i < len(lines) and lines[i] != delimiter:
+                body.append(lines[i])
+                i += 1
+            i += 1
+            values[key] = "\n".join(body)
+        elif "=" in line:
+            key, _, value = line.partition("=")
+            values[key] = value
+    return values
 
 
 def _append_summary(text: str) -> None:
@@ -45,16 +92,25 @@ def _append_summary(text: str) -> None:
         sys.stdout.write(text)
 
 
-def _gallerylint(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _gallerylint(args: list[str], cwd: Path | None = None,
+                 workspace: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
-    if _input("ALLOW_PYTHON_RULES").lower() != "true":
-        env["GALLERYLINT_ALLOW_PYTHON"] = "0"  # config's rules.allow_python cannot turn it on
-    if os.environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request"):
-        env["GALLERYLINT_UNTRUSTED_CONFIG"] = "1"  # the PR's config cannot pick an engine URL
+    # The workflow decides on Python rules; the repository's config cannot turn them on.
+    env["GALLERYLINT_ALLOW_PYTHON"] = "1" if _flag("ALLOW_PYTHON_RULES") else "0"
+    if not _flag("TRUST_CONFIG"):
+        # On every event the config comes from a tree a contributor may control: it cannot
+        # choose an engine, a URL or a token, and can only lower limits (linter/config.py).
+        env["GALLERYLINT_UNTRUSTED_CONFIG"] = "1"
+    # Files of the tree are read only inside it: links out of it are refused.
+    env["GALLERYLINT_WORKSPACE"] = str(workspace or _workspace())
     # -P: the workspace (a tree the pull request controls) is never on sys.path, so a
     # `linter/` package there cannot replace the installed one.
     return subprocess.run([sys.executable, "-P", "-m", "linter.cli", *args], env=env,
                           capture_output=True, text=True, cwd=cwd)
+
+
+def _workspace() -> Path:
+    return Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd()).resolve()
 
 
 def job_log(text: str) -> None:
@@ -102,11 +158,37 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
 
 
-def lint_base(out_dir: Path, workspace: Path, paths: list[str], config: list[str],
+EMPTY_SARIF = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "gallerylint"}},
+                                            "results": []}]}
+
+
+def base_inputs(workspace: Path, tree: Path, paths: list[str]) -> list[str]:
+    """What the base run reads for each listed path: the path as the base commit holds it
+    (nothing when the base lacks it: then all its findings are new), and the head's files
+    under it that git does not track (the live snapshot the workflow downloaded). Paths
+    are taken as written, never through a link of the pull request's tree."""
+    out: list[str] = []
+    for path in paths:
+        lexical = Path(os.path.normpath(workspace / path))
+        try:
+            relative = lexical.relative_to(workspace)
+        except ValueError:
+            out.append(str(lexical))  # outside the repository ($RUNNER_TEMP): as is
+            continue
+        in_base = tree / relative
+        if os.path.lexists(in_base):
+            out.append(str(in_base))
+        listed = _git(["ls-files", "-z", "--others", "--", str(relative)], workspace)
+        if listed.returncode == 0:
+            out += [str(workspace / name) for name in listed.stdout.split("\0") if name]
+    return list(dict.fromkeys(out))
+
+
+def lint_base(out_dir: Path, workspace: Path, paths: list[str], options: list[str],
               sha: str) -> tuple[Path | None, str | None]:
     """Lint the pull request's base commit (a git worktree of it) with the same paths,
-    config and live inputs; its SARIF is the head run's baseline. (sarif, None) or
-    (None, why not)."""
+    options and untracked live inputs; its SARIF is the head run's baseline.
+    (sarif, None) or (None, why not)."""
     tree = out_dir / "base-worktree"
     added = _git(["worktree", "add", "--detach", str(tree), sha], workspace)
     if added.returncode != 0:
@@ -116,20 +198,14 @@ def lint_base(out_dir: Path, workspace: Path, paths: list[str], config: list[str
         return None, (f"the base commit {sha[:12]} is not in the checkout, so every finding "
                       "counts as new (check out with fetch-depth: 0)")
     try:
-        base_paths = []
-        for path in paths:
-            full = (workspace / path).resolve()
-            try:
-                relative = full.relative_to(workspace.resolve())
-            except ValueError:
-                relative = None
-            in_base = tree / relative if relative is not None else None
-            # tracked inputs as the base had them; the live snapshot (not in git) as is
-            base_paths.append(str(in_base) if in_base is not None and in_base.exists()
-                              else str(full))
         sarif = out_dir / "base.sarif"
-        proc = _gallerylint(["lint", *base_paths, "--format", "sarif", "--output", str(sarif),
-                             "--fail-on", "never", "--quiet", *config], cwd=tree)
+        inputs = base_inputs(workspace, tree.resolve(), paths)
+        if not inputs:  # the base holds none of the paths: everything is new
+            sarif.write_text(json.dumps(EMPTY_SARIF), encoding="utf-8")
+            return sarif, None
+        proc = _gallerylint(["lint", *inputs, "--format", "sarif", "--output", str(sarif),
+                             "--fail-on", "never", "--quiet", "--allow-empty", *options],
+                            cwd=tree, workspace=tree.resolve())
         if proc.returncode != 0 or not sarif.exists():
             return None, ("the base commit could not be linted, so every finding counts as "
                           "new: " + " ".join(proc.stderr.split())[:300])
@@ -138,8 +214,29 @@ def lint_base(out_dir: Path, workspace: Path, paths: list[str], config: list[str
         _git(["worktree", "remove", "--force", str(tree)], workspace)
 
 
+def _config_args(workspace: Path) -> list[str]:
+    """The config as the CLI finds it (the input, else .gallerylint.yaml in the workspace),
+    named explicitly so that the base run uses the same one."""
+    given = _input("CONFIG")
+    if given:
+        return ["--config", os.path.normpath(workspace / given)]
+    from .config import discover
+    os.environ["GALLERYLINT_WORKSPACE"] = str(workspace)  # discovery stops at the workspace
+    found = discover(workspace)
+    return ["--config", str(found)] if found is not None else []
+
+
+def _lint_options(workspace: Path) -> list[str]:
+    options = _config_args(workspace)
+    for key, flag in (("RULES", "--rules"), ("SKIP_RULES", "--skip-rules"),
+                      ("DEPLOYMENT_SCOPE", "--deployment-scope")):
+        if _input(key):
+            options += [flag, _input(key)]
+    return options
+
+
 def run_lint(out_dir: Path) -> dict[str, str]:
-    workspace = Path(os.environ.get("GITHUB_WORKSPACE") or os.getcwd())
+    workspace = _workspace()
     sarif = out_dir / "gallerylint.sarif"
     results = out_dir / "gallerylint.json"
     fail_on = _input("FAIL_ON", "error") or "error"
@@ -147,11 +244,7 @@ def run_lint(out_dir: Path) -> dict[str, str]:
     new_only_input = (_input("FAIL_ON_NEW_ONLY", "auto") or "auto").lower()
     new_only = on_pr if new_only_input == "auto" else new_only_input == "true"
     paths = _paths(_input("PATHS", "."))
-    config: list[str] = []
-    if _input("CONFIG"):
-        config = ["--config", str((workspace / _input("CONFIG")).resolve())]
-    elif (workspace / ".gallerylint.yaml").exists():
-        config = ["--config", str(workspace / ".gallerylint.yaml")]
+    options = _lint_options(workspace)
     baseline = _input("BASELINE")
     event = _event()
     pull = event.get("pull_request") if isinstance(event.get("pull_request"), dict) else {}
@@ -160,19 +253,32 @@ def run_lint(out_dir: Path) -> dict[str, str]:
     if on_pr and not baseline:
         base_sha = str((pull.get("base") or {}).get("sha") or "")
         if base_sha:
-            found, why = lint_base(out_dir, workspace, paths, config, base_sha)
+            found, why = lint_base(out_dir, workspace, paths, options, base_sha)
             if found is not None:
                 baseline = str(found)
             else:
                 notes.append(str(why))
         else:
             notes.append("the event names no base commit: every finding counts as new")
+    allow_empty = _flag("ALLOW_EMPTY")
+    present = [p for p in paths if os.path.lexists(workspace / p)]
+    if on_pr and baseline and len(present) < len(paths):
+        # a pull request that deletes a listed folder: its findings are fixed, not an error
+        notes += [f"{p}: not in this commit (removed by the pull request?)"
+                  for p in paths if p not in present]
+        paths = present
+        if not paths:
+            empty = out_dir / "empty"
+            empty.mkdir(exist_ok=True)
+            paths, allow_empty = [str(empty)], True
     args = ["lint", *paths, "--format", "sarif", "--output", str(sarif), "--format", "json",
             "--output", str(results), "--fail-on", fail_on, "--quiet",
-            "--category", _category(), *config]
+            "--category", _category(), *options]
+    if allow_empty:
+        args.append("--allow-empty")
     if baseline:
         args += ["--baseline", baseline]
-    proc = _gallerylint(args)
+    proc = _gallerylint(args, workspace=workspace)
     job_log(proc.stderr)
     if proc.returncode not in (0, 1) or not results.exists():
         _append_summary("# gallerylint failed\n\n" + quoted(proc.stderr))
@@ -344,8 +450,13 @@ def run_gate() -> dict[str, str]:
             args += [flag, path]
     if _input("ENVIRONMENT"):
         args += ["--environment", _input("ENVIRONMENT")]
-    if _input("CONFIG"):
-        args += ["--config", _input("CONFIG")]
+    args += _config_args(_workspace())
+    if _input("MAX_AGE"):
+        args += ["--max-age", _input("MAX_AGE")]
+    if _flag("ALLOW_PARTIAL"):
+        args.append("--allow-partial")
+    if _input("DEPLOYMENT_SCOPE"):
+        args += ["--deployment-scope", _input("DEPLOYMENT_SCOPE")]
     proc = _gallerylint(args)
     job_log(proc.stderr)
     if proc.returncode not in (0, 1):
@@ -372,15 +483,20 @@ def run_gate() -> dict[str, str]:
 
 
 def main() -> None:
-    command = _input("COMMAND", "lint") or "lint"
-    if command not in ("lint", "gate"):
-        _write_output({"sarif-file": "", "findings": "0", "new-findings": "0",
-                       "exit-code": "2"})
-        job_log(f"gallerylint action: command must be 'lint' or 'gate', not {command!r}")
-        return
-    out_dir = Path(os.environ.get("RUNNER_TEMP") or tempfile.mkdtemp()) / "gallerylint"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_output(run_lint(out_dir) if command == "lint" else run_gate())
+    empty = {"sarif-file": "", "findings": "0", "new-findings": "0", "existing-findings": "0",
+             "fixed-findings": "0", "category": ""}
+    try:
+        command = _input("COMMAND", "lint") or "lint"
+        if command not in ("lint", "gate"):
+            raise RefusedInput("the input command must be 'lint' or 'gate'")
+        out_dir = Path(os.environ.get("RUNNER_TEMP") or tempfile.mkdtemp()) / "gallerylint"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        outputs = run_lint(out_dir) if command == "lint" else run_gate()
+    except RefusedInput as exc:
+        job_log(f"gallerylint action: {exc}")
+        _append_summary("# gallerylint failed\n\n" + quoted(str(exc)))
+        outputs = {**empty, "exit-code": "2"}
+    _write_output(outputs)
 
 
 if __name__ == "__main__":

@@ -171,10 +171,15 @@ def pair_outputs(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
     return pairs
 
 
-def load_settings(config_path: str | None) -> config_module.Settings:
+def load_settings(config_path: str | None, quiet: bool = False) -> config_module.Settings:
     if config_path is not None:
-        return config_module.load(config_path, explicit=True)
-    return config_module.load(config_module.discover())
+        settings = config_module.load(config_path, explicit=True)
+    else:
+        settings = config_module.load(config_module.discover())
+    if not quiet:
+        for note in settings.notes:
+            click.echo(f"gallerylint: note: {printable(note)}", err=True)
+    return settings
 
 
 def within_deadline(fn: Callable[[], None], timeout: float, what: str) -> None:
@@ -225,7 +230,7 @@ Examples:
   gallerylint lint infra/ live/estate.json -f sarif -o gallerylint.sarif
   gallerylint lint estate.json --baseline last-night.sarif --fail-on warning
   gallerylint lint main.json --engine opa --opa-url http://127.0.0.1:8181""")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
               help="Config file (default: .gallerylint.yaml here or in a parent).")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
@@ -255,6 +260,8 @@ Examples:
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Text: each finding's full ARM ID and rule name on a second line.")
+@click.option("--allow-empty", is_flag=True,
+              help="Pass when the paths hold nothing to lint (by default that is exit 2).")
 @COLOR_OPTION
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
@@ -262,8 +269,9 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
          opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
          source_root: str | None, category: str | None, quiet: bool, verbose: bool,
-         color: str) -> None:
-    """Lint inventories, snapshots and Azure resource files (files or directories)."""
+         allow_empty: bool, color: str) -> None:
+    """Lint inventories, snapshots and Azure resource files (files or directories; `-`
+    reads standard input; no path lints the current directory)."""
     import gc
 
     from .lint import run
@@ -271,9 +279,12 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     from .rules.registry import load_registry
 
     gc.disable()  # a short-lived process holding millions of objects (see lint.run)
+    paths = paths or (".",)
+    if paths.count("-") > 1:
+        raise click.UsageError("standard input ('-') can be read once")
     now = parse_now(now_text)
     pairs = pair_outputs(formats, outputs)
-    settings = load_settings(config_path)
+    settings = load_settings(config_path, quiet)
     registry = load_registry(settings.rule_paths, settings.allow_python)
     split = lambda text: [s.strip() for s in (text or "").split(",") if s.strip()]  # noqa: E731
     progress = not quiet and sys.stderr.isatty()
@@ -284,6 +295,14 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     rego_engine = make_engine(settings, engine, opa_url, opa_mode)
     result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
                  deployment_scope=deployment_scope, engine=rego_engine)
+    inventory = result.inventory
+    if inventory.resource_count == 0 and not allow_empty:
+        seen = (len(inventory.files) + len(inventory.skipped_files)
+                + len(inventory.unparsed_files) + len(inventory.skipped_special))
+        raise InputError(None, f"nothing to lint: {seen} file(s) seen, none of a gallery form "
+                         "(a run that read no resource never passes)",
+                         hint="name the folders that hold templates, plans or snapshots; "
+                              "--allow-empty passes on nothing")
     if not quiet:
         for notice in getattr(rego_engine, "notices", ()):
             click.echo(f"gallerylint: note: {notice}", err=True)

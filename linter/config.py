@@ -156,6 +156,7 @@ class Settings:
     allow_python: bool = False
     waivers: tuple[Waiver, ...] = ()
     path: str | None = None
+    notes: tuple[str, ...] = ()  # what the run should say about this config (stderr)
 
 
 _SECTIONS = {
@@ -167,12 +168,18 @@ _SECTIONS = {
 
 
 def discover(start: str | os.PathLike[str] | None = None) -> Path | None:
-    """The config in the working directory or the nearest parent that has one."""
+    """The config in the working directory or the nearest parent that has one; under
+    GALLERYLINT_WORKSPACE (the Action), never above the workspace. A link is returned as
+    found: reading it refuses one that leads out of the workspace (linter/safeio.py)."""
     here = Path(start or os.getcwd()).resolve()
+    top = os.environ.get("GALLERYLINT_WORKSPACE")
+    ceiling = Path(top).resolve() if top else None
     for folder in (here, *here.parents):
+        if ceiling is not None and folder != ceiling and ceiling not in folder.parents:
+            break
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if candidate.is_file() or candidate.is_symlink():
                 return candidate
     return None
 
@@ -214,46 +221,66 @@ def _line_of(doc: Any, path: list[Any]) -> int | None:
     return line
 
 
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text",
+               "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "null": "empty"}
+
+
 def _describe(err: Any) -> tuple[str, list[Any]]:
+    """A schema error in words that name the key path and what is expected, never the
+    value found: a config may be a link to a secret, and this line goes to a public log."""
     path = list(err.absolute_path)
     where = ".".join(str(p) for p in path) or "top level"
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    kind = err.validator
+    if kind == "additionalProperties":
+        extra = sorted(str(k) for k in set(err.instance) - set(schema.get("properties", {})))
         key = extra[0] if extra else "?"
-        allowed = ", ".join(sorted(err.schema.get("properties", {})))
+        if not _SAFE_KEY.fullmatch(key):
+            key = "(a key of other characters)"
+        allowed = ", ".join(sorted(schema.get("properties", {})))
         return (f"unknown key '{key}' in {where} (known keys: {allowed})", path + [key])
-    return f"{where}: {err.message}", path
+    if kind == "type":
+        wanted = schema.get("type")
+        names = [_TYPE_NAMES.get(t, str(t)) for t in (wanted if isinstance(wanted, list)
+                                                      else [wanted])]
+        return f"{where}: must be {' or '.join(names)}", path
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in schema.get("enum", []))
+        return f"{where}: must be one of {allowed}", path
+    if kind == "required":
+        missing = [k for k in schema.get("required", []) if isinstance(err.instance, dict)
+                   and k not in err.instance]
+        return f"{where}: needs the key '{missing[0] if missing else '?'}'", path
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        words = {"minimum": "at least", "exclusiveMinimum": "above",
+                 "maximum": "at most", "exclusiveMaximum": "below"}[kind]
+        return f"{where}: must be {words} {schema.get(kind)}", path
+    if kind in ("minLength", "maxLength", "minItems", "maxItems"):
+        words = {"minLength": "at least {} characters", "maxLength": "at most {} characters",
+                 "minItems": "at least {} items", "maxItems": "at most {} items"}[kind]
+        return f"{where}: must be {words.format(schema.get(kind))}", path
+    if kind == "pattern":
+        return f"{where}: does not have the expected form ({schema.get('pattern')})", path
+    if kind == "format":
+        return f"{where}: must be a {schema.get('format')}", path
+    return f"{where}: not a valid value ({kind})", path
+
+
+_SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def load(path: str | os.PathLike[str] | None, *, explicit: bool = False) -> Settings:
     if path is None:
         return Settings()
     path = str(path)
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the config: {exc}",
-                         hint="check the --config path" if explicit else None) from None
-    from .sources.files import _check_aliases
-    _check_aliases(path, text, 10_000)
-    from ruamel.yaml import YAML
+    from .safeio import read_text
+    text = read_text(path, what="config")
     from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        doc = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InputError(path, f"invalid YAML: {(exc.problem or exc.context or '').strip()}",
-                         line=mark.line + 1 if mark else None,
-                         hint="fix the YAML syntax (duplicate keys are not allowed)") from None
-    except YAMLError as exc:
-        raise InputError(path, f"invalid YAML: {exc}") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. `expires: 2026-02-30`
-        raise InputError(path, f"invalid YAML value: {exc}",
-                         hint="use a real date (YYYY-MM-DD), or quote text") from None
+
+    from .sources.files import yaml_document
+    limit = InputLimits().max_yaml_alias_nodes
+    doc = yaml_document(path, text, limit, "use a real date (YYYY-MM-DD), or quote text")
     if doc is None:
         doc = CommentedMap()
     plain = _plain(doc)
@@ -265,8 +292,43 @@ def load(path: str | os.PathLike[str] | None, *, explicit: bool = False) -> Sett
     return _settings(plain, doc, path)
 
 
-def _settings(plain: Mapping[str, Any], doc: Any, path: str) -> Settings:
-    settings = Settings(path=path)
+def untrusted() -> bool:
+    """The config comes from a tree a contributor may control (the Action sets this on
+    every event unless the workflow says `trust-config: true`)."""
+    return os.environ.get("GALLERYLINT_UNTRUSTED_CONFIG") == "1"
+
+
+# What an untrusted config may not say at all: where facts and a token go, and how.
+_UNTRUSTED_REFUSED = ("engine.name", "engine.opa_url", "engine.token_env", "engine.mode")
+# What it may only lower: input bounds and timeouts, never above the defaults.
+_UNTRUSTED_CEILINGS = {("input", f.name): f.default for f in fields(InputLimits)}
+_UNTRUSTED_CEILINGS[("engine", "timeout_seconds")] = EngineSettings.timeout_seconds
+
+
+def _untrusted_bounds(plain: dict[str, Any], doc: Any, path: str) -> list[str]:
+    """Refuse or lower what an untrusted config may not choose; notes for what was lowered."""
+    for dotted in _UNTRUSTED_REFUSED:
+        section, key = dotted.split(".")
+        if isinstance(plain.get(section), dict) and key in plain[section]:
+            raise InputError(path, f"{dotted} is not read from an untrusted config: the "
+                             "engine, its URL, mode and token are the workflow's to choose",
+                             line=_line_of(doc, [section, key]),
+                             hint="pass --engine/--opa-url on the command line, or set the "
+                                  "Action's trust-config: true for a repository you trust")
+    notes = []
+    for (section, key), ceiling in _UNTRUSTED_CEILINGS.items():
+        values = plain.get(section)
+        if isinstance(values, dict) and isinstance(values.get(key), (int, float)) \
+                and values[key] > ceiling:
+            values[key] = ceiling
+            notes.append(f"{section}.{key} was lowered to {ceiling:g}: an untrusted config "
+                         "may lower input limits and timeouts, never raise them")
+    return notes
+
+
+def _settings(plain: dict[str, Any], doc: Any, path: str) -> Settings:
+    notes = _untrusted_bounds(plain, doc, path) if untrusted() else []
+    settings = Settings(path=path, notes=tuple(notes))
     for name, cls in _SECTIONS.items():
         section = plain.get(name)
         if not section:
@@ -277,19 +339,27 @@ def _settings(plain: Mapping[str, Any], doc: Any, path: str) -> Settings:
                 v = section[f.name]
                 values[f.name] = tuple(v) if isinstance(v, list) else v
         settings = replace(settings, **{name: cls(**values)})
+    from .patterns import PatternError, compile_pattern
     for key in ("gallery", "definition"):
         pattern = getattr(settings.naming, key)
         if pattern is not None:
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise InputError(path, f"naming.{key} is not a valid regular expression: {exc}",
-                                 line=_line_of(doc, ["naming", key])) from None
+                compile_pattern(pattern)
+            except PatternError as exc:
+                raise InputError(path, f"naming.{key} is not a usable regular expression: "
+                                 f"{exc}", line=_line_of(doc, ["naming", key]),
+                                 hint="write an RE2 expression (no backreferences or "
+                                      "look-around), at most 1,000 characters") from None
     rules = dict(plain.get("rules") or {})
     rule_paths = tuple(rules.pop("paths", ()) or ())
     allow_python = bool(rules.pop("allow_python", False))
-    if os.environ.get("GALLERYLINT_ALLOW_PYTHON") == "0":
-        allow_python = False  # the GitHub Action's guard: a pull request cannot opt in
+    # The Action's guard: the workflow decides (allow-python-rules); an untrusted config
+    # alone never turns Python rules on.
+    workflow_says = os.environ.get("GALLERYLINT_ALLOW_PYTHON")
+    if workflow_says in ("0", "1"):
+        allow_python = workflow_says == "1"
+    elif untrusted():
+        allow_python = False
     per_rule = {key: RuleSetting(enabled=v.get("enabled"), level=v.get("level"))
                 for key, v in rules.items()}
     waivers = tuple(
@@ -299,7 +369,7 @@ def _settings(plain: Mapping[str, Any], doc: Any, path: str) -> Settings:
     from .names import parse_time
     for i, w in enumerate(waivers):
         if not isinstance(parse_time(w.expires), datetime):
-            raise InputError(path, f"waivers[{i}].expires '{w.expires}' is not a date",
+            raise InputError(path, f"waivers[{i}].expires is not a date",
                              line=w.line or _line_of(doc, ["waivers", i]),
                              hint="write YYYY-MM-DD or an ISO 8601 date-time")
     base = Path(path).resolve().parent

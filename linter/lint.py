@@ -6,6 +6,7 @@ The CLI, the gate and the tests all call `run`; nothing here prints.
 from __future__ import annotations
 
 import gc
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,12 +47,8 @@ def select_rules(registry: Registry, settings: Settings, only: Sequence[str] = (
         if registry.get(key) is None:
             raise InputError(settings.path, f"rules.{key}: no rule has this ID or name",
                              hint="'gallerylint rules' lists them")
-    for key in (*only, *skip):
-        if registry.get(key) is None:
-            raise InputError(None, f"unknown rule '{key}' in --rules/--skip-rules",
-                             hint="'gallerylint rules' lists them")
-    only_ids = {registry.get(k).id for k in only}  # type: ignore[union-attr]
-    skip_ids = {registry.get(k).id for k in skip}  # type: ignore[union-attr]
+    only_ids = {rule_id for key in only for rule_id in rules_named(registry, key)}
+    skip_ids = {rule_id for key in skip for rule_id in rules_named(registry, key)}
     selected = []
     for rule in registry:
         setting = settings.rules.get(rule.id) or settings.rules.get(rule.name)
@@ -63,6 +60,23 @@ def select_rules(registry: Registry, settings: Settings, only: Sequence[str] = (
         if enabled:
             selected.append(rule)
     return selected
+
+
+def rules_named(registry: Registry, key: str) -> list[str]:
+    """The rule IDs a --rules/--skip-rules entry names: an ID or name, an ID prefix
+    (`ACG6`), or a tag (`security`)."""
+    one = registry.get(key)
+    if one is not None:
+        return [one.id]
+    if re.fullmatch(r"ACG\d{0,3}", key, re.IGNORECASE):
+        prefixed = [r.id for r in registry if r.id.upper().startswith(key.upper())]
+        if prefixed:
+            return prefixed
+    tagged = [r.id for r in registry if key.lower() in (tag.lower() for tag in r.tags)]
+    if tagged:
+        return tagged
+    raise InputError(None, f"--rules/--skip-rules: '{key}' is no rule ID, name, ID prefix "
+                     "or tag", hint="'gallerylint rules' lists them and their tags")
 
 
 def _configured_level(rule: Rule, settings: Settings) -> str | None:

@@ -60,10 +60,13 @@ def test_no_input_is_interpolated_into_a_script():
 
 
 def run_action(tmp_path: Path, inputs: dict[str, str], workspace: Path = ROOT,
-               event: str = "push", log: list[str] | None = None
+               event: str = "push", log: list[str] | None = None,
+               python: Path | None = None, extra_env: dict[str, str] | None = None
                ) -> tuple[dict[str, str], str, int]:
     """Execute the action's shell steps as the runner would: inputs through env:,
-    GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, steps.run.outputs for later steps."""
+    GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, steps.run.outputs for later steps.
+    With `python` (a fresh venv's interpreter, standing for setup-python's), the install
+    step runs too; without it, the test interpreter already has the dependencies."""
     values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
     values.update(inputs)
     output_file = tmp_path / "github_output"
@@ -79,30 +82,40 @@ def run_action(tmp_path: Path, inputs: dict[str, str], workspace: Path = ROOT,
         return text.replace("${{ github.action_path }}", str(ROOT))
 
     final_exit = 0
+    from linter.action import read_outputs
     for step in ACTION["runs"]["steps"]:
-        if "run" not in step or step.get("name", "").startswith("Install"):
-            continue  # setup-python and upload-sarif are GitHub's; gallerylint is installed
+        if "run" not in step:
+            continue  # setup-python and upload-sarif are GitHub's
+        if step.get("name", "").startswith("Install") and python is None:
+            continue  # the test interpreter has the dependencies
         condition = step.get("if")
         if condition and "exit-code != '0'" in condition and outputs.get("exit-code") == "0":
             continue
-        # setup-python puts its interpreter first on PATH; here, the one running the tests.
-        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-        env = {**os.environ, "PATH": path, "GITHUB_OUTPUT": str(output_file),
-               "GITHUB_STEP_SUMMARY": str(summary_file), "RUNNER_TEMP": str(tmp_path),
-               "GITHUB_EVENT_NAME": event}
+        # setup-python puts its interpreter first on PATH; here, the given one or the tests'.
+        bin_dir = (python or Path(sys.executable)).parent
+        path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+        env = {**os.environ, **(extra_env or {}), "PATH": path,
+               "GITHUB_OUTPUT": str(output_file), "GITHUB_STEP_SUMMARY": str(summary_file),
+               "RUNNER_TEMP": str(tmp_path), "GITHUB_EVENT_NAME": event,
+               "GITHUB_WORKSPACE": env_workspace(workspace)}
         env.update({k: expand(str(v)) for k, v in (step.get("env") or {}).items()})
-        proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workspace, env=env,
-                              capture_output=True, text=True, timeout=300)
+        cwd = expand(step["working-directory"]) if "working-directory" in step else workspace
+        proc = subprocess.run(["bash", "-e", "-c", expand(step["run"])], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600)
         if log is not None:
             log.append(proc.stdout + proc.stderr)
         if step.get("id") == "run":
             assert proc.returncode == 0, proc.stderr
-            for line in output_file.read_text().splitlines():
-                key, _, value = line.partition("=")
-                outputs[key] = value
+            outputs.update(read_outputs(output_file.read_text()))
+        elif step.get("name", "").startswith("Install"):
+            assert proc.returncode == 0, proc.stdout + proc.stderr
         else:
             final_exit = proc.returncode
     return outputs, summary_file.read_text(), final_exit
+
+
+def env_workspace(workspace: Path) -> str:
+    return os.environ.get("GITHUB_WORKSPACE") or str(workspace)
 
 
 def test_action_lint_writes_outputs_summary_and_fails_the_job(tmp_path):

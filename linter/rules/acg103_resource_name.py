@@ -22,7 +22,9 @@ Choose a valid name; galleries cannot be renamed, so create a new one
 (`az sig create --gallery-name contoso_images …`) and re-publish.
 
 ## Config
-`naming.gallery`, `naming.definition` (regexes, default none).
+`naming.gallery`, `naming.definition` (regexes, default none). They are RE2 expressions
+(google-re2: matching time is linear, so no pattern can hang a run), at most 1,000
+characters; backreferences and look-around are refused.
 
 ## Related
 azurerm `validate/compute.go` (`SharedImageGalleryName`, `SharedImageName`).
@@ -35,6 +37,7 @@ from typing import Any, Iterator
 
 from ..facts import Facts
 from ..findings import Finding
+from ..patterns import full_match
 from .base import make_finding
 from .registry import RuleMeta
 
@@ -82,7 +85,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             problems.append(f"gallery name '{g.name}' is not 1-80 of A-Z a-z 0-9 . _ "
                             "(no dashes)")
         problems += _ends("gallery", g.name)
-        if naming.gallery is not None and not re.fullmatch(naming.gallery, g.name):
+        if naming.gallery is not None and not full_match(naming.gallery, g.name):
             problems.append(f"gallery name '{g.name}' does not match naming.gallery "
                             f"'{naming.gallery}'")
         if problems:
@@ -94,7 +97,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             problems.append(f"image definition name '{d.name}' is not 1-80 of "
                             "A-Z a-z 0-9 . _ -")
         problems += _ends("image definition", d.name)
-        if naming.definition is not None and not re.fullmatch(naming.definition, d.name):
+        if naming.definition is not None and not full_match(naming.definition, d.name):
             problems.append(f"image definition name '{d.name}' does not match "
                             f"naming.definition '{naming.definition}'")
         at = ("name",) if problems else ()

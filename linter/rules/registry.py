@@ -245,89 +245,111 @@ def user_rules(paths: Iterable[str], allow_python: bool) -> list[Rule]:
             if not allow_python:
                 raise InputError(str(file), "Python rules run as code and are off by default",
                                  hint="set rules.allow_python: true to run them")
-            # The module runs only in isolated children (linter/engines/isolation.py): one
+            # The module runs only in sandboxed children (linter/engines/sandbox.py): one
             # reads its RULE, one per run calls its check(). Its code never runs here.
-            from ..engines.isolation import run_isolated
+            from ..engines.sandbox import run_rule
+            from ..safeio import read_text
+            source = read_text(file, what="Python rule")
             try:
-                meta = run_isolated(_python_rule_meta, (str(file),), LOAD_SECONDS, file.name)
+                meta = run_rule(str(file), source, "meta", None, LOAD_SECONDS)
             except EngineError as exc:
                 raise EngineError(str(file), f"the Python rule failed to load: "
                                   f"{exc.message}") from None
             if meta is not None:
-                check_metadata_types(str(file), {"title": meta.name},
-                                     {"id": meta.id, "tags": list(meta.tags),
-                                      "related": list(meta.related),
-                                      "config": list(meta.config),
-                                      "security_severity": meta.security_severity})
-                if meta.level not in LEVELS:
-                    raise InputError(str(file), f"RULE level must be one of {', '.join(LEVELS)}")
-                rules.append(replace(meta, check=IsolatedPythonCheck(str(file))))
+                rules.append(_python_rule_from_answer(str(file), source, meta))
     return rules
 
 
 LOAD_SECONDS = 30.0
 
 
-def _load_python_module(file: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"gallerylint_user_{Path(file).stem}", file)
-    if spec is None or spec.loader is None:
-        raise EngineError(file, "not a Python module")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _python_rule_from_answer(file: str, source: str, meta: Any) -> Rule:
+    """The Rule a sandboxed child described, every field checked (its answer is untrusted)."""
+    if not isinstance(meta, dict):
+        raise EngineError(Path(file).name, "the rule's metadata came back malformed")
+    text = {k: meta.get(k) for k in ("id", "name", "level", "summary", "doc")}
+    if not all(isinstance(v, str) for v in text.values()):
+        raise InputError(file, "RULE id, name and level must be text")
+    lists = {k: meta.get(k) or [] for k in ("tags", "related", "config")}
+    severity = meta.get("security_severity")
+    check_metadata_types(file, {"title": text["name"]},
+                         {"id": text["id"], **lists, "security_severity": severity})
+    if text["level"] not in LEVELS:
+        raise InputError(file, f"RULE level must be one of {', '.join(LEVELS)}")
+    return Rule(id=text["id"], name=text["name"], level=text["level"],
+                tags=tuple(lists["tags"]), summary=text["summary"], doc=text["doc"],
+                language="python", security_severity=severity,
+                related=tuple(lists["related"]), config=tuple(lists["config"]),
+                check=SandboxedPythonCheck(file, source), builtin=False)
 
 
-def _python_rule_meta(file: str) -> Rule | None:
-    """In the child: the rule a user module declares (without its code), or None."""
-    module = _load_python_module(file)
-    if not (hasattr(module, "RULE") and hasattr(module, "check")):
-        return None
-    return replace(_from_module(module, False), check=None)
+class SandboxedPythonCheck:
+    """A user Python rule's check(), run in a sandboxed child with the run's time limit
+    (engine.timeout_seconds, capped by the tool). Its findings come back as JSON and are
+    rebuilt here; each names its source by file, line and column, mapped back to the
+    inventory's own Source (which knows the lines of properties)."""
 
-
-class IsolatedPythonCheck:
-    """A user Python rule's check(), run in an isolated child with the run's time limit
-    (engine.timeout_seconds, capped by the tool) and a memory cap. Findings come back
-    without their Source objects, named instead by the id() each had before the fork,
-    which the parent maps back (a forked child shares the parent's objects)."""
-
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, source: str) -> None:
         self.file = file
+        self.source = source
 
     def __call__(self, facts: Any, rule: Rule) -> list[Any]:
-        from ..engines.isolation import run_isolated
-        sent = run_isolated(_run_python_check, (self.file, facts, rule),
-                            facts.settings.engine.timeout_seconds, Path(self.file).name)
-        sources = _sources_by_id(facts.inventory)
-        return [replace(finding, source=sources.get(source_id),
-                        group_source=sources.get(group_id))
-                for finding, source_id, group_id in sent]
+        from ..engines.sandbox import run_rule
+        from ..findings import Finding
+        sent = run_rule(self.file, self.source, "check", (facts, replace(rule, check=None)),
+                        facts.settings.engine.timeout_seconds)
+        name = Path(self.file).name
+        if not isinstance(sent, list):
+            raise EngineError(name, "the rule's findings came back malformed")
+        sources = _sources_by_position(facts.inventory)
+        out = []
+        for item in sent:
+            try:
+                finding = Finding(
+                    rule_id=_text(item["rule_id"]), rule_name=_text(item["rule_name"]),
+                    level=_text(item["level"]), resource_id=_text(item["resource_id"]),
+                    region=None if item["region"] is None else _text(item["region"]),
+                    message=_text(item["message"]),
+                    source=_position(sources, item["source"]),
+                    at=tuple(_text(a) for a in item["at"]),
+                    properties=dict(item["properties"]),
+                    group_resource=(None if item["group_resource"] is None
+                                    else _text(item["group_resource"])),
+                    group_source=_position(sources, item["group_source"]),
+                    groupable=bool(item["groupable"]))
+            except (KeyError, TypeError, ValueError):
+                raise EngineError(name, "a finding came back malformed") from None
+            if finding.level not in LEVELS:
+                raise EngineError(name, "a finding has a level other than error, warning "
+                                  "or note")
+            out.append(finding)
+        return out
 
 
-def _run_python_check(file: str, facts: Any, rule: Rule) -> list[tuple[Any, Any, Any]]:
-    from ..findings import Finding
-    module = _load_python_module(file)
-    out = []
-    for finding in module.check(facts, rule):
-        if not isinstance(finding, Finding):
-            raise EngineError(Path(file).name, f"check() yielded {type(finding).__name__}, "
-                              "not a Finding (use linter.findings.make_finding)")
-        out.append((replace(finding, source=None, group_source=None),
-                    id(finding.source) if finding.source is not None else None,
-                    id(finding.group_source) if finding.group_source is not None else None))
-    return out
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value
 
 
-def _sources_by_id(inventory: Any) -> dict[int, Any]:
+def _position(sources: dict[tuple[str, int, int], Any], key: Any) -> Any:
+    if key is None:
+        return None
+    if not (isinstance(key, list) and len(key) == 3):
+        raise TypeError("not a position")
+    return sources.get((str(key[0]), int(key[1]), int(key[2])))
+
+
+def _sources_by_position(inventory: Any) -> dict[tuple[str, int, int], Any]:
     import dataclasses
-    sources: dict[int, Any] = {}
+    sources: dict[tuple[str, int, int], Any] = {}
     for f in dataclasses.fields(inventory):
         value = getattr(inventory, f.name)
         if isinstance(value, list):
             for item in value:
                 source = getattr(item, "source", None)
                 if source is not None:
-                    sources[id(source)] = source
+                    sources.setdefault((source.path, source.line, source.column), source)
     return sources
 
 

@@ -26,7 +26,40 @@ SNAPSHOT_KIND = "gallerylint.snapshot"
 SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
                    "virtualMachineScaleSets", "applications", "applicationVersions",
                    "softDeletedVersions")
-WALKED_SUFFIXES = (".json", ".yaml", ".yml")
+# The files people write (rules.md v3, form 7), recognised by name. This version does
+# not read them yet: each is exit 2 naming its form and the way out, so that a folder
+# of them never passes on nothing.
+SOURCE_FORMS = {
+    ".tf": ("Terraform source", "lint the plan instead (terraform plan -out tf.plan && "
+            "terraform show -json tf.plan > plan.json), or leave .tf files out with "
+            "paths.exclude"),
+    ".pkr.hcl": ("a Packer template", "gallerylint does not read Packer templates yet; leave "
+                 "them out with paths.exclude"),
+    ".pkr.json": ("a Packer template", "gallerylint does not read Packer templates yet; "
+                  "leave them out with paths.exclude"),
+    ".bicep": ("Bicep source", "lint what Bicep compiles it to (bicep build main.bicep "
+               "--outfile main.json, or az bicep build), or leave .bicep files out with "
+               "paths.exclude"),
+    ".bicepparam": ("a Bicep parameters file", "compile it with bicep build-params, or leave "
+                    "it out with paths.exclude"),
+}
+# Variable files belong to their module or template: never linted on their own.
+VARIABLE_SUFFIXES = (".tfvars", ".tfvars.json", ".pkrvars.hcl", ".pkrvars.json")
+WALKED_SUFFIXES = (".json", ".yaml", ".yml", *SOURCE_FORMS, *VARIABLE_SUFFIXES)
+
+
+def source_form(path: str) -> tuple[str, str] | None:
+    """(form, what to do) for a file of a written form this version does not read."""
+    name = path.lower()
+    for suffix in sorted(SOURCE_FORMS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return SOURCE_FORMS[suffix]
+    return None
+
+
+def refuse_source_form(path: str, form: tuple[str, str]) -> InputError:
+    return InputError(path, f"{form[0]}, a form this version of gallerylint cannot read "
+                      "(a run that skipped it would pass on nothing)", line=1, hint=form[1])
 CONFIG_NAMES = (".gallerylint.yaml", ".gallerylint.yml")
 
 
@@ -50,6 +83,9 @@ def walk(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[tuple[st
     Hidden folders, the config file and template parameters files are left
     out of a walk; symlinked folders are not followed (no loops)."""
     for given in paths:
+        if given == STDIN:
+            yield given, True
+            continue
         if not os.path.exists(given):
             raise InputError(given, "no such file or directory",
                              hint="check the path on the command line")
@@ -80,19 +116,25 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
         norm, "*/" + p.lower().lstrip("/")) for p in patterns)
 
 
+STDIN = "-"
+
+
+def _read_stdin(cap: int) -> bytes:
+    import sys
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise InputError(STDIN, f"standard input is above the limit of {cap:,} bytes",
+                         hint="raise input.max_file_bytes")
+    return data
+
+
 def read_text(path: str, limits: Limits) -> str:
-    try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(path, "not a regular file", hint="pass JSON or YAML files")
-        if st.st_size > limits.max_file_bytes:
-            raise InputError(path, f"file is {st.st_size} bytes, above the limit of "
-                             f"{limits.max_file_bytes}", hint="raise limits.max_file_bytes")
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(path, f"cannot read the file: {exc.strerror or exc}",
-                         hint="check that it exists and is readable") from None
+    from ..safeio import read_bytes
+    if path == STDIN:
+        data = _read_stdin(limits.max_file_bytes)
+    else:
+        data = read_bytes(path, limits.max_file_bytes, "file",
+                          hint_cap="raise input.max_file_bytes")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -101,6 +143,37 @@ def read_text(path: str, limits: Limits) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ParseError(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
                          f"{exc.start})", line=line, hint="save the file as UTF-8") from None
+
+
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def yaml_problem(problem: str) -> str:
+    """ruamel's problem text without what it quotes from the document (a duplicate key's
+    values, an alias name): errors never echo a file's content."""
+    return _QUOTED.sub("'…'", problem).strip()
+
+
+def yaml_document(path: str, text: str, max_alias_nodes: int, value_hint: str) -> Any:
+    """A YAML text parsed round-trip (line numbers kept), aliases bounded; every failure
+    is one InputError naming the line, never the text."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    _check_aliases(path, text, max_alias_nodes)
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = yaml_problem(exc.problem or exc.context or "invalid YAML")
+        raise ParseError(path, f"invalid YAML: {problem}", line=line,
+                         hint="fix the YAML syntax (duplicate keys are not allowed)") from None
+    except YAMLError:
+        raise ParseError(path, "invalid YAML", hint="fix the YAML syntax") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. `x: 2026-02-30`
+        raise ParseError(path, f"invalid YAML value: {yaml_problem(str(exc))[:160]}",
+                         hint=value_hint) from None
+    except RecursionError:
+        raise InputError(path, "YAML nested too deeply", hint="flatten the document") from None
 
 
 def _yaml() -> Any:
@@ -113,7 +186,9 @@ def _yaml() -> Any:
 def parse(path: str, limits: Limits) -> ParsedFile:
     text = read_text(path, limits)
     stripped = text.lstrip()
-    is_yaml = path.lower().endswith((".yaml", ".yml")) and not stripped.startswith(("{", "["))
+    # standard input: JSON when it starts like JSON, else YAML (recognised by content)
+    is_yaml = (path.lower().endswith((".yaml", ".yml")) or path == STDIN) \
+        and not stripped.startswith(("{", "["))
     if not is_yaml:
         try:
             document, offsets = decode(text)
@@ -135,23 +210,8 @@ def parse(path: str, limits: Limits) -> ParsedFile:
                 pass
         raise ParseError(path, f"invalid JSON: {error.msg} (column {error.colno})",
                          line=error.lineno, hint="fix the JSON syntax") from None
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    _check_aliases(path, text, limits.max_yaml_alias_nodes)
-    try:
-        document = _yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise ParseError(path, f"invalid YAML: {problem}", line=line,
-                         hint="fix the YAML syntax (duplicate keys are not allowed)") from None
-    except YAMLError as exc:
-        raise ParseError(path, f"invalid YAML: {exc}", hint="fix the YAML syntax") from None
-    except (ValueError, TypeError, OverflowError) as exc:  # e.g. `x: 2026-02-30`
-        raise ParseError(path, f"invalid YAML value: {exc}",
-                         hint="quote the value if it is meant as text") from None
-    except RecursionError:
-        raise InputError(path, "YAML nested too deeply", hint="flatten the document") from None
+    document = yaml_document(path, text, limits.max_yaml_alias_nodes,
+                             "quote the value if it is meant as text")
     return ParsedFile(path, text, document, True)
 
 
@@ -392,6 +452,15 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         if named is None:
             inventory.skipped_special.append(path)
             continue
+        if path.lower().endswith(VARIABLE_SUFFIXES):
+            if named:
+                raise InputError(path, "a variables file is read with its module or template, "
+                                 "never on its own", hint="lint the template or plan it is for")
+            inventory.skipped_files.append(path)
+            continue
+        written = source_form(path)
+        if written is not None:
+            raise refuse_source_form(path, written)
         try:
             parsed = parse(path, limits)
         except ParseError:
@@ -402,6 +471,8 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         form = recognise(parsed.document)
         if form == "parameters":
             continue  # read with its template, never on its own
+        if form is None and _legacy_packer(parsed.document):
+            raise refuse_source_form(path, SOURCE_FORMS[".pkr.json"])
         if form is None:
             if named:
                 raise InputError(path, "not a recognised input: expected a gallerylint "
@@ -422,6 +493,13 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         del parsed
     _deduplicate(inventory)
     return inventory
+
+
+def _legacy_packer(document: Any) -> bool:
+    """A legacy Packer JSON template: `builders`, a list of objects with a `type`."""
+    builders = document.get("builders") if isinstance(document, dict) else None
+    return isinstance(builders, list) and any(isinstance(b, dict) and "type" in b
+                                              for b in builders)
 
 
 _OURS = re.compile(r"microsoft\.compute/|resource_changes|deploymenttemplate\.json#|"
