@@ -339,17 +339,17 @@ def _settings(plain: dict[str, Any], doc: Any, path: str) -> Settings:
                 v = section[f.name]
                 values[f.name] = tuple(v) if isinstance(v, list) else v
         settings = replace(settings, **{name: cls(**values)})
-    from .patterns import PatternError, compile_pattern
+    from .patterns import PatternError, check_pattern
     for key in ("gallery", "definition"):
         pattern = getattr(settings.naming, key)
         if pattern is not None:
             try:
-                compile_pattern(pattern)
+                check_pattern(pattern)
             except PatternError as exc:
                 raise InputError(path, f"naming.{key} is not a usable regular expression: "
                                  f"{exc}", line=_line_of(doc, ["naming", key]),
-                                 hint="write an RE2 expression (no backreferences or "
-                                      "look-around), at most 1,000 characters") from None
+                                 hint="write a Python regular expression of at most 1,000 "
+                                      "characters") from None
     rules = dict(plain.get("rules") or {})
     rule_paths = tuple(rules.pop("paths", ()) or ())
     allow_python = bool(rules.pop("allow_python", False))

@@ -215,3 +215,47 @@ def test_a_baseline_of_any_shape_is_read_or_refused_never_a_crash(tmp_path_facto
     for f in out:
         assert f.baseline_state == "absent" and isinstance(f.resource_id, str)
         assert isinstance(f.line, int) and f.line >= 1
+
+
+# Every field of every input form, given a value of every JSON type: a template, a plan,
+# raw resources and a snapshot from the samples, one field replaced at a time.
+FORMS = [ROOT / "samples" / "iac" / "classic" / "azuredeploy.json",
+         ROOT / "samples" / "iac" / "bicep-modules" / "main.json",
+         ROOT / "samples" / "iac" / "terraform" / "plan.json",
+         ROOT / "samples" / "contoso" / "image-versions.json",
+         ROOT / "samples" / "contoso" / "virtual-machines.json",
+         ROOT / "samples" / "bodies" / "image-version.json"]
+ONE_OF_EACH_TYPE = [None, True, 7, -1, 2.5, "", "text", [], [1, "x"], {}, {"a": [1]}]
+
+
+def _field_paths(value, prefix=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*prefix, key)
+            yield from _field_paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value[:3]):  # the first few elements stand for the rest
+            yield (*prefix, i)
+            yield from _field_paths(item, (*prefix, i))
+
+
+def _replaced(document, path, value):
+    import copy
+    out = copy.deepcopy(document)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return out
+
+
+@settings(max_examples=examples(300), **COMMON)
+@given(st.sampled_from([f for f in FORMS if f.exists()]), st.randoms(use_true_random=False),
+       st.sampled_from(ONE_OF_EACH_TYPE))
+def test_every_field_of_every_form_takes_any_json_type(tmp_path, form, rnd, value):
+    from linter.sources.parsed import strip_comments
+    text = form.read_text()
+    document = json.loads(strip_comments(text) or text)
+    paths = list(_field_paths(document))
+    path = paths[rnd.randrange(len(paths))]
+    lint_document(tmp_path, _replaced(document, path, value), name=form.name)

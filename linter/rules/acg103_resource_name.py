@@ -22,9 +22,9 @@ Choose a valid name; galleries cannot be renamed, so create a new one
 (`az sig create --gallery-name contoso_images …`) and re-publish.
 
 ## Config
-`naming.gallery`, `naming.definition` (regexes, default none). They are RE2 expressions
-(google-re2: matching time is linear, so no pattern can hang a run), at most 1,000
-characters; backreferences and look-around are refused.
+`naming.gallery`, `naming.definition` (regexes, default none). They are Python regular
+expressions of at most 1,000 characters; the names are matched in an isolated child
+with a 10 s limit, so a pattern that backtracks without end is exit 2, never a hang.
 
 ## Related
 azurerm `validate/compute.go` (`SharedImageGalleryName`, `SharedImageName`).
@@ -37,7 +37,7 @@ from typing import Any, Iterator
 
 from ..facts import Facts
 from ..findings import Finding
-from ..patterns import full_match
+from ..patterns import full_matches
 from .base import make_finding
 from .registry import RuleMeta
 
@@ -77,15 +77,25 @@ def _identifier_problems(label: str, value: Any, limit: int) -> list[str]:
     return problems
 
 
+def _pattern_misses(key: str, pattern: str | None, names: list[str]) -> set[str]:
+    if pattern is None:
+        return set()
+    return {n for n, ok in zip(names, full_matches(key, pattern, names)) if not ok}
+
+
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     naming = facts.settings.naming
+    gallery_misses = _pattern_misses("naming.gallery", naming.gallery,
+                                     sorted({g.name for g in facts.galleries}))
+    definition_misses = _pattern_misses("naming.definition", naming.definition,
+                                        sorted({df.definition.name for df in facts.definitions}))
     for g in facts.galleries:
         problems = []
         if not GALLERY_NAME.fullmatch(g.name):
             problems.append(f"gallery name '{g.name}' is not 1-80 of A-Z a-z 0-9 . _ "
                             "(no dashes)")
         problems += _ends("gallery", g.name)
-        if naming.gallery is not None and not full_match(naming.gallery, g.name):
+        if g.name in gallery_misses:
             problems.append(f"gallery name '{g.name}' does not match naming.gallery "
                             f"'{naming.gallery}'")
         if problems:
@@ -97,7 +107,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             problems.append(f"image definition name '{d.name}' is not 1-80 of "
                             "A-Z a-z 0-9 . _ -")
         problems += _ends("image definition", d.name)
-        if naming.definition is not None and not full_match(naming.definition, d.name):
+        if d.name in definition_misses:
             problems.append(f"image definition name '{d.name}' does not match "
                             f"naming.definition '{naming.definition}'")
         at = ("name",) if problems else ()

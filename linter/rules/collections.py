@@ -156,7 +156,7 @@ def _deployment_fields(facts: Facts) -> dict[str, Callable[[DeploymentFacts], An
         if dep.definition is None:
             return UNKNOWN
         types = dep.definition.definition.disallowed_disk_types
-        return types if types is UNKNOWN else tuple(sorted(types))
+        return types if types is UNKNOWN else tuple(sorted(types, key=str))
 
     def allowed_security(dep: DeploymentFacts) -> Any:
         if dep.definition is None:
@@ -240,8 +240,10 @@ _REGO_UNSAFE = {ord('"'): "\ufffd", ord("\\"): "\ufffd",
 def _rego_value(value: Any) -> Any:
     if isinstance(value, str):
         return value.translate(_REGO_UNSAFE)
-    if isinstance(value, tuple):
-        return [_rego_value(v) for v in value]
+    if isinstance(value, (tuple, list)):  # an unknown element is left out, never guessed
+        return [_rego_value(v) for v in value if v is not UNKNOWN]
+    if isinstance(value, dict):
+        return {k: _rego_value(v) for k, v in value.items() if v is not UNKNOWN}
     return value
 
 
@@ -274,7 +276,12 @@ def project(facts: Facts, collection: str, fields: tuple[str, ...]) -> Projectio
                 key = known[pk] = tuple(g(subject) for g in getters)
         else:
             key = tuple(g(subject) for g in getters)
-        k = index.get(key)
+        try:
+            k = index.get(key)
+        except TypeError:  # a list or object among the values (an odd input): as text
+            key = tuple(v if v is UNKNOWN or isinstance(v, (str, int, float, bool, tuple))
+                        or v is None else UNKNOWN for v in key)
+            k = index.get(key)
         if k is None:
             k = index[key] = len(groups)
             groups.append([])

@@ -85,15 +85,53 @@ class Scope:
     # twice would otherwise double the work per link).
     variable_cache: dict[str, Any] = field(default_factory=dict)
     steps: int = 0  # function calls so far, against MAX_STEPS
+    produced: int = 0  # size of every function result so far, against MAX_PRODUCED
     _evaluating: set[str] = field(default_factory=set)
 
 
 MAX_STEPS = 2_000_000  # function calls one template may cost
 MAX_ITEMS = 100_000  # elements one copy loop may produce
+# Size bounds (a value's size: characters of its strings plus its elements and members,
+# counted as written out, so shared parts count each time they appear). A variable that
+# concatenates the previous one twice doubles per link: the count bounds it, not the
+# cache. Azure's own limit on a whole template is 4 MB.
+MAX_VALUE_SIZE = 4_000_000  # one string, array or object value
+MAX_PRODUCED = 64_000_000  # all function results of one template together
+INT64 = (-(1 << 63), (1 << 63) - 1)  # ARM's integers
+
+
+# Functions that hand over a value already counted (or written in the file itself).
+_HANDS_OVER = ("variables", "parameters")
 
 
 class BudgetExceeded(Exception):
     """The template asks for more evaluation than gallerylint allows (exit 2)."""
+
+
+def value_size(value: Any, limit: int) -> int:
+    """Characters plus elements of a value as written out, counted until past `limit`
+    (shared sub-values count each time: a size memo by identity keeps it linear)."""
+    memo: dict[int, int] = {}
+
+    def size(v: Any) -> int:
+        if isinstance(v, str):
+            return len(v) + 1
+        if not isinstance(v, (list, dict)):
+            return 1
+        key = id(v)
+        if key in memo:
+            return memo[key]
+        total = 1
+        for item in (v.values() if isinstance(v, dict) else v):
+            total += size(item)
+            if total > limit:
+                break
+        if isinstance(v, dict):
+            total += sum(len(k) for k in v)
+        memo[key] = total
+        return total
+
+    return size(value)
 
 
 class Evaluator:
@@ -154,7 +192,19 @@ class Evaluator:
                 self.scope.copy_indexes.pop(name.lower(), None)
             else:
                 self.scope.copy_indexes[name.lower()] = saved
+        self.count_produced(f"copy loop '{name}'", out)
         return out
+
+    def count_produced(self, what: str, value: Any) -> None:
+        """Bound one value, and everything the template's expressions produced together."""
+        size = value_size(value, MAX_VALUE_SIZE)
+        if size > MAX_VALUE_SIZE:
+            raise BudgetExceeded(f"{what} gives a value of more than {MAX_VALUE_SIZE:,} "
+                                 "characters and elements")
+        self.scope.produced += size
+        if self.scope.produced > MAX_PRODUCED:
+            raise BudgetExceeded(f"the template's expressions produce more than "
+                                 f"{MAX_PRODUCED:,} characters and elements")
 
     def expression(self, text: str) -> Any:
         tokens = _tokens(text)
@@ -206,7 +256,11 @@ class Evaluator:
         if kind == "string":
             return text[1:-1].replace("''", "'")
         if kind == "number":
-            return float(text) if "." in text else int(text)
+            if "." in text:
+                return float(text)
+            if len(text.lstrip("-")) > 19 or not INT64[0] <= int(text) <= INT64[1]:
+                raise BudgetExceeded("an integer literal outside ARM's 64-bit range")
+            return int(text)
         if kind == "ident":
             if self._peek() == ("punct", ".") and self._pos + 2 < len(self._tokens) and \
                     self._tokens[self._pos + 1][0] == "ident" and \
@@ -244,7 +298,13 @@ class Evaluator:
         fn = _FUNCTIONS.get(name.lower())
         if fn is None:
             return UNKNOWN  # reference(), uniqueString(), listKeys() ...: not knowable here
-        return fn(self, args)
+        result = fn(self, args)
+        if isinstance(result, int) and not isinstance(result, bool):
+            if not INT64[0] <= result <= INT64[1]:
+                raise BudgetExceeded(f"{name}() gives an integer outside ARM's 64-bit range")
+        elif isinstance(result, (str, list, dict)) and name.lower() not in _HANDS_OVER:
+            self.count_produced(f"{name}()", result)
+        return result
 
     def parameter(self, name: Any) -> Any:
         if name is UNKNOWN:

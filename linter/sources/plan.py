@@ -71,8 +71,14 @@ def _get(block: Any, key: str) -> Any:
     return block.get(key) if isinstance(block, dict) else None
 
 
-def _strip_index(address: str) -> str:
-    return re.sub(r"\[[^\]]*\]", "", address)
+def _strip_index(address: Any) -> str:
+    return re.sub(r"\[[^\]]*\]", "", address) if isinstance(address, str) else ""
+
+
+def _address(rc: Any, default: str = "") -> str:
+    """A resource change's address: text, or the default where it is another type."""
+    value = rc.get("address") if isinstance(rc, dict) else None
+    return value if isinstance(value, str) else default
 
 
 class _PlanReader:
@@ -112,12 +118,13 @@ class _PlanReader:
         for i, rc in enumerate(changes):
             if not isinstance(rc, dict) or rc.get("mode", "managed") != "managed":
                 continue
-            if rc.get("type") not in TYPES:
+            if not isinstance(rc.get("type"), str) or rc["type"] not in TYPES:
                 continue
             change = rc.get("change")
             if not isinstance(change, dict):
                 continue
-            actions = change.get("actions") or []
+            actions = change.get("actions")
+            actions = actions if isinstance(actions, list) else []
             if "create" not in actions and "update" not in actions:
                 continue
             after = _merge_unknown(change.get("after"), change.get("after_unknown"))
@@ -146,11 +153,11 @@ class _PlanReader:
 
     def plan_ids(self, changes: list[tuple[int, dict, Any]]) -> None:
         """Every planned gallery resource's ARM ID, for same-plan references."""
-        self.by_address = {rc.get("address", ""): rc for _, rc, _ in changes}
+        self.by_address = {_address(rc): rc for _, rc, _ in changes}
         # Galleries and images first: applications and their versions name them.
         order = {APPLICATION: 1, APP_VERSION: 2}
         for _, rc, after in sorted(changes, key=lambda c: order.get(c[1].get("type"), 0)):
-            address = rc.get("address", "")
+            address = _address(rc)
             rid = self._resource_id(rc.get("type"), after, address)
             if rid:
                 self.ids[_strip_index(address)] = rid
@@ -189,8 +196,8 @@ class _PlanReader:
 
     def _configuration_reference(self, rc: dict, attribute: str) -> Any:
         """The planned ID another resource's attribute refers to, via `configuration`."""
-        module = rc.get("module_address") or ""
-        config_address = _strip_index(rc.get("address", ""))
+        module = rc.get("module_address") if isinstance(rc.get("module_address"), str) else ""
+        config_address = _strip_index(_address(rc))
         if module and config_address.startswith(module + "."):
             relative = config_address[len(module) + 1:]
         else:
@@ -199,8 +206,8 @@ class _PlanReader:
         for res in resources:
             if not isinstance(res, dict) or res.get("address") != relative:
                 continue
-            refs = ((res.get("expressions") or {}).get(attribute) or {}).get("references") or []
-            for ref in refs:
+            refs = _dig(res, "expressions", attribute, "references")
+            for ref in refs if isinstance(refs, list) else []:
                 if not isinstance(ref, str):
                     continue
                 target = ref[:-3] if ref.endswith(".id") else ref
@@ -210,10 +217,11 @@ class _PlanReader:
         return UNKNOWN
 
     def _config_resources(self, module: str) -> list:
-        node = (self.doc.get("configuration") or {}).get("root_module") or {}
+        node = _dig(self.doc, "configuration", "root_module")
         for part in re.findall(r"module\.([^.\[]+)", module):
-            node = ((node.get("module_calls") or {}).get(part) or {}).get("module") or {}
-        return node.get("resources") or []
+            node = _dig(node, "module_calls", part, "module")
+        resources = _dig(node, "resources")
+        return resources if isinstance(resources, list) else []
 
     def load(self, inventory: Inventory) -> None:
         self.check_version()
@@ -221,7 +229,7 @@ class _PlanReader:
         self.plan_ids(changes)
         for index, rc, after in changes:
             rtype = rc["type"]
-            address = rc.get("address", rtype)
+            address = _address(rc, rtype)
             builder = _BUILDERS[rtype if rtype in _BUILDERS else (
                 "vm" if rtype in VMS else "vmss")]
             resource, locations = builder(self, rc, after)
@@ -352,6 +360,9 @@ def _version(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     else:
         targets = []
         for i, tr in enumerate(regions if isinstance(regions, list) else []):
+            if not isinstance(tr, dict):  # unknown, or a value of another type
+                targets.append({"name": UNKNOWN})
+                continue
             if tr is UNKNOWN:
                 targets.append({"name": UNKNOWN})
                 continue

@@ -408,8 +408,7 @@ class _TemplateReader:
                 positions[key] = pos
         if kind == azure.VERSION:
             regions = _position(node, _LOCATIONS[kind]["targetRegions"])
-            seq = node.get("properties", {}).get("publishingProfile", {}).get("targetRegions") \
-                if isinstance(node.get("properties"), dict) else None
+            seq = _dig(node, "properties", "publishingProfile", "targetRegions")
             if regions and isinstance(seq, list):
                 base = _LOCATIONS[kind]["targetRegions"]
                 for i in range(len(seq)):
@@ -424,6 +423,15 @@ class _TemplateReader:
         line, column = _node_line(node)
         source = Source(self.path, line, column, "template", positions)
         azure.add_resource(inventory, azure.canonical_keys(resource), source, kind)
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    """value[k1][k2]...: None where any level is not an object (a wrong type is unknown)."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
 
 
 def load_template(parsed: Any, inventory: Inventory, scope_id: str = DEFAULT_SCOPE) -> None:
