@@ -23,7 +23,11 @@ def _umask_mode() -> int:
 
 
 def check_target(path: str) -> None:
-    """Refuse an output path that names anything but a regular file or nothing."""
+    """Refuse an output path that names anything but a regular file or nothing, or whose
+    folder is a link out of the workspace (`-o reports/x.sarif` with `reports` a link
+    planted by a pull request)."""
+    from .safeio import check_inside
+    check_inside(os.path.dirname(os.path.abspath(path)))
     try:
         st = os.lstat(path)
     except FileNotFoundError:

@@ -85,6 +85,7 @@ class AzureTestServer:
         self.subscriptions = subscriptions or sorted({_sub(r["id"]) for r in self.resources})
         self.faults: list[Fault] = []
         self.next_link_base: str | None = None
+        self.redirect_base: str | None = None  # a hostile server: 307 to another origin
         self.requests: list[tuple[str, str]] = []
         self.graph_calls: dict[str, int] = defaultdict(int)
         self.quota_remaining = 100
@@ -151,6 +152,12 @@ class AzureTestServer:
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                     self._send(401, {"error": {"code": "AuthenticationFailed",
                                                "message": "no or wrong bearer token"}})
+                    return False
+                if owner.redirect_base is not None:
+                    self.send_response(307)
+                    self.send_header("Location", f"{owner.redirect_base}{self.path}")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
                     return False
                 fault = owner._take_fault(method, self.path)
                 if fault is None:

@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from ..errors import EngineError
+from ..errors import EngineError, InputError
 from ..rules.registry import RegoPolicy
 from .base import RegoTestResult
+
+RESPONSE_BYTES = 256 << 20  # the largest answer read from an OPA server
 from .embedded import check_violations, library_modules
 
 CHUNK_BYTES = 4 << 20  # OPA's default request body limit is far above; stay modest
@@ -96,10 +98,23 @@ class OpaEngine:
                  user_policy_timeout: float = 30.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise EngineError("(opa)", f"--opa-url '{url}' is not an http(s) URL")
+            raise InputError(None, "the OPA URL is not an http(s) URL with a host",
+                             hint="e.g. --opa-url https://opa.example.com:8181")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise InputError(None, "the OPA URL has a port that is not a number") from None
+        # Shown in every message: scheme, host and port only, never credentials or a query.
+        self.url = f"{parts.scheme}://{parts.hostname}:{port}"
+        if parts.username is not None or parts.password is not None or parts.query \
+                or parts.fragment:
+            raise InputError(None, f"the OPA URL for {self.url} carries credentials, a query or "
+                             "a fragment, which gallerylint would not send",
+                             hint="give the token through engine.token_env or "
+                                  "GALLERYLINT_OPA_TOKEN_ENV, and the URL without them")
         if mode not in MODES:
             raise EngineError("(opa)", f"engine mode '{mode}' is not one of {', '.join(MODES)}")
-        self.url = url.rstrip("/")
+        self.timeout = timeout
         self.mode = mode
         self.user_policy_timeout = user_policy_timeout
         try:
@@ -107,8 +122,7 @@ class OpaEngine:
         except ImportError:
             raise EngineError("(opa)", "opa-python-client is not installed: "
                               "pip install 'gallerylint[opa]'") from None
-        self.client = OpaClient(host=parts.hostname,
-                                port=parts.port or (443 if parts.scheme == "https" else 80),
+        self.client = OpaClient(host=parts.hostname, port=port,
                                 ssl=parts.scheme == "https", token=token, timeout=timeout,
                                 retries=retries)
         self.prefix = f"{ROOT}/{uuid.uuid4().hex[:12]}"
@@ -117,17 +131,46 @@ class OpaEngine:
         self.notices: list[str] = []
         self._served: ServedBundle | None | bool = False  # False: not asked yet
         session = getattr(self.client, "_session", None)
-        if session is not None:  # count what goes over the wire (benchmarks, tests)
-            session.hooks.setdefault("response", []).append(self._count)
+        if session is not None:
+            # read each answer here, at most RESPONSE_BYTES of it, before the client does
+            session.hooks.setdefault("response", []).insert(0, self._capped)
+            # count what goes over the wire (benchmarks, tests)
+            session.hooks["response"].append(self._count)
+
+    def _capped(self, response: Any, *args: Any, **kwargs: Any) -> Any:
+        chunks, total = [], 0
+        for chunk in response.iter_content(1 << 16):
+            total += len(chunk)
+            if total > RESPONSE_BYTES:
+                response.close()
+                raise ValueError(f"the server answered more than {RESPONSE_BYTES:,} bytes")
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
+        return response
 
     def _count(self, response: Any, *args: Any, **kwargs: Any) -> None:
         self.requests += 1
         body = getattr(response.request, "body", None) or b""
         self.bytes_sent += len(body)
 
+    def _deadline(self) -> float:
+        return self.timeout * 3 + 5  # the client's own retries fit in it
+
+    def _bounded(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """fn(*args) on a daemon thread, for at most the call's total deadline."""
+        from ..threads import call_in_thread
+        return call_in_thread(lambda: fn(*args, **kwargs), timeout=self._deadline(),
+                              name="gallerylint-opa")
+
     def _call(self, what: str, policy: str, fn: Any, *args: Any) -> Any:
+        """One call to the server, within a total deadline: a server that sends its
+        headers and then a byte a second cannot hold the run (read timeouts restart at
+        every byte); the call is left to die on its daemon thread."""
         try:
-            return fn(*args)
+            return self._bounded(fn, *args)
+        except TimeoutError:
+            raise EngineError(policy, f"OPA at {self.url} did not {what} within "
+                              f"{self._deadline():g} s (engine.timeout_seconds)") from None
         except Exception as exc:  # requests, opa_client and JSON errors alike
             raise EngineError(policy, f"OPA at {self.url} failed to {what}: "
                               f"{_one_line(_describe(exc))}") from None
@@ -138,7 +181,7 @@ class OpaEngine:
         """(defined, value) of `GET /v1/data/<path>`; an error answer raises."""
         from opa_client.errors import PolicyNotFoundError
         try:
-            answer = self.client.get_data(path)
+            answer = self._bounded(self.client.get_data, path)
         except PolicyNotFoundError as exc:
             if exc.expression == "PolicyNotFoundError":  # 200 without a result: undefined
                 return False, None
@@ -241,13 +284,27 @@ class OpaEngine:
     def _evaluate_uploaded(self, policies: Sequence[RegoPolicy],
                            inputs: Mapping[Path, Mapping[str, Any]]
                            ) -> dict[Path, list[dict[str, Any]]]:
+        # Policies that are not built in never go to a server: a server may run
+        # http.send or opa.runtime() for them. They run embedded, isolated.
+        user = [p for p in policies if not p.trusted]
+        policies = [p for p in policies if p.trusted]
+        results: dict[Path, list[dict[str, Any]]] = {}
+        if user:
+            from .embedded import EmbeddedEngine
+            results.update(EmbeddedEngine(self.user_policy_timeout).evaluate(user, inputs))
+            names = ", ".join(p.path.name for p in user)
+            self.notices.append(f"user policies ({names}) are never sent to an OPA server; "
+                                "they ran in the embedded engine, isolated")
+        if not policies:
+            return results
         uploaded: list[str] = []
         try:
             for module in [*library_modules(), *(p.path for p in policies)]:
                 policy_id = f"{self.prefix}/{module.parent.name}/{module.name}"
                 source = module.read_text(encoding="utf-8")
                 try:
-                    self.client.update_policy_from_string(source, policy_id, rego_compat=False)
+                    self._bounded(self.client.update_policy_from_string, source, policy_id,
+                                  rego_compat=False)
                 except Exception as exc:
                     detail = _one_line(_describe(exc))
                     hint = (": the server serves a bundle that owns this path; use "
@@ -255,14 +312,13 @@ class OpaEngine:
                     raise EngineError(module.name, f"OPA at {self.url} failed to load the "
                                       f"policy: {detail}{hint}") from None
                 uploaded.append(policy_id)
-            results: dict[Path, list[dict[str, Any]]] = {}
             for p in policies:
                 results[p.path] = self._query(p, inputs[p.path]["items"])
             return results
         finally:
             for policy_id in uploaded:
                 try:
-                    self.client.delete_policy(policy_id)
+                    self._bounded(self.client.delete_policy, policy_id)
                 except Exception:  # cleanup is best effort; the run's result stands
                     pass
 
@@ -272,7 +328,7 @@ class OpaEngine:
         while pending:
             chunk = pending.pop(0)
             try:
-                answer = self.client.query_rule({"items": chunk},
+                answer = self._bounded(self.client.query_rule, {"items": chunk},
                                                 policy.package.replace(".", "/"), "violations")
             except Exception as exc:
                 status = getattr(getattr(exc, "response", None), "status_code", None)

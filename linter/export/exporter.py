@@ -277,6 +277,10 @@ class Exporter:
                                               "raw_request_hook": self._record_api_version,
                                               "per_call_policies": [endpoint_guard(
                                                   self.endpoint)],
+                                              # again after the redirect policy: a 3xx to
+                                              # another origin is refused, not followed
+                                              "per_retry_policies": [endpoint_guard(
+                                                  self.endpoint)],
                                               "connection_timeout": CONNECT_TIMEOUT_SECONDS,
                                               "read_timeout": READ_TIMEOUT_SECONDS}
         if transport is not None:

@@ -51,6 +51,17 @@ def _section(doc: str, title: str) -> str:
     return " ".join(m.group(1).split()) if m else ""
 
 
+def _help_markdown(rule: Rule) -> str:
+    """A built-in rule's doc is markdown we wrote; a user rule's doc comes from a tree a
+    pull request may control, and code scanning renders it: escaped, line by line, so
+    its links, images, HTML and @mentions are text."""
+    text = rule.doc or rule.summary
+    if rule.builtin:
+        return text
+    from .markdown import escape
+    return "\n\n".join(escape(line) for line in text.splitlines() if line.strip())
+
+
 def descriptor(rule: Rule) -> om.ReportingDescriptor:
     full = _section(rule.doc, "What it does") or rule.summary
     properties: dict[str, Any] = {"tags": list(rule.tags), "precision": "very-high",
@@ -62,7 +73,7 @@ def descriptor(rule: Rule) -> om.ReportingDescriptor:
         short_description=om.MultiformatMessageString(text=rule.summary),
         full_description=om.MultiformatMessageString(text=full),
         help=om.MultiformatMessageString(text=rule.doc or rule.summary,
-                                         markdown=rule.doc or rule.summary),
+                                         markdown=_help_markdown(rule)),
         help_uri=rule.help_uri,
         default_configuration=om.ReportingConfiguration(level=rule.level),
         properties=properties,
