@@ -313,3 +313,121 @@ def test_step_summary_stays_under_githubs_limit():
     text = step_summary([finding] * 20_000, [], [], [finding], "error", True, "abc", [])
     assert len(text.encode("utf-8")) < SUMMARY_LIMIT
     assert "more line(s) left out" in text
+
+
+# -- the adopter's first pull request: the base run sees only what the base commit holds --
+
+def _git_repo(tmp_path: Path):
+    repo = tmp_path / "repo"
+    repo.mkdir(parents=True)
+
+    def git(*args):
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
+                                env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL":
+                                     "t@example.com", "GIT_COMMITTER_NAME": "t",
+                                     "GIT_COMMITTER_EMAIL": "t@example.com"})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    git("init", "-q", "-b", "main")
+    (repo / "README.md").write_text("images\n")
+    git("add", ".")
+    git("commit", "-q", "-m", "day 0")
+    return repo, git
+
+
+def _run_pr_on(tmp_path, repo, base, head, paths):
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}))
+    old = {k: os.environ.get(k) for k in ("GITHUB_EVENT_PATH", "GITHUB_REPOSITORY",
+                                          "GITHUB_WORKSPACE")}
+    os.environ.update(GITHUB_EVENT_PATH=str(event), GITHUB_REPOSITORY="contoso/images",
+                      GITHUB_WORKSPACE=str(repo))
+    try:
+        return run_action(tmp_path, {"paths": paths}, workspace=repo, event="pull_request")
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def test_the_first_pull_request_that_adds_the_linted_folder_reports_all_as_new(tmp_path):
+    repo, git = _git_repo(tmp_path)
+    base = git("rev-parse", "HEAD")
+    (repo / "infra").mkdir()
+    (repo / "infra" / "gallery.json").write_text(_template(["1.0.0", "9.9.9-bad"]))
+    git("add", ".")
+    git("commit", "-q", "-m", "add infra")
+    outputs, summary, exit_code = _run_pr_on(tmp_path, repo, base, git("rev-parse", "HEAD"),
+                                             "infra")
+    assert outputs["existing-findings"] == "0" and int(outputs["new-findings"]) >= 1, summary
+    assert outputs["exit-code"] == "1" and exit_code == 1
+    assert summary.startswith("❌")
+
+
+def test_a_new_file_under_a_second_folder_the_base_lacks_is_new(tmp_path):
+    repo, git = _git_repo(tmp_path)
+    (repo / "infra").mkdir()
+    (repo / "infra" / "gallery.json").write_text(_template(["1.0.0"]))
+    git("add", ".")
+    git("commit", "-q", "-m", "infra")
+    base = git("rev-parse", "HEAD")
+    (repo / "live").mkdir()
+    (repo / "live" / "sneaky.json").write_text(_template(["1.0.0", "9.9.9-bad"]).replace(
+        '"acg"', '"acg2"').replace('"acg/', '"acg2/'))
+    git("add", ".")
+    git("commit", "-q", "-m", "sneaky")
+    outputs, summary, exit_code = _run_pr_on(tmp_path, repo, base, git("rev-parse", "HEAD"),
+                                             "infra/ live/")
+    assert int(outputs["new-findings"]) >= 1 and outputs["exit-code"] == "1", summary
+    assert exit_code == 1
+
+
+def test_a_symlinked_folder_in_the_pull_request_is_not_followed(tmp_path):
+    repo, git = _git_repo(tmp_path)
+    base = git("rev-parse", "HEAD")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "gallery.json").write_text(_template(["9.9.9-bad"]))
+    (repo / "infra").symlink_to(elsewhere)
+    git("add", ".")
+    git("commit", "-q", "-m", "link")
+    outputs, summary, exit_code = _run_pr_on(tmp_path, repo, base, git("rev-parse", "HEAD"),
+                                             "infra")
+    assert outputs["exit-code"] != "0" and exit_code != 0, summary  # never a green pass
+
+
+def test_a_pull_request_that_deletes_the_folder_fixes_its_findings(tmp_path):
+    repo, git = _git_repo(tmp_path)
+    (repo / "infra").mkdir()
+    (repo / "infra" / "gallery.json").write_text(_template(["9.9.9-bad"]))
+    git("add", ".")
+    git("commit", "-q", "-m", "infra")
+    base = git("rev-parse", "HEAD")
+    git("rm", "-q", "-r", "infra")
+    git("commit", "-q", "-m", "remove infra")
+    outputs, summary, exit_code = _run_pr_on(tmp_path, repo, base, git("rev-parse", "HEAD"),
+                                             "infra")
+    assert outputs["new-findings"] == "0" and int(outputs["fixed-findings"]) >= 1, summary
+    assert outputs["exit-code"] == "0" and exit_code == 0
+
+
+def test_an_untracked_live_snapshot_is_shared_with_the_base_run(tmp_path):
+    repo, git = _git_repo(tmp_path)
+    (repo / "infra").mkdir()
+    (repo / "infra" / "gallery.json").write_text(_template(["1.0.0"]))
+    git("add", ".")
+    git("commit", "-q", "-m", "infra")
+    base = git("rev-parse", "HEAD")
+    (repo / "README.md").write_text("changed\n")
+    git("commit", "-q", "-am", "docs")
+    live = repo / "live"
+    live.mkdir()  # downloaded by the workflow, never committed
+    (live / "estate.json").write_text((ROOT / "samples" / "contoso" / "galleries.json")
+                                      .read_text())
+    outputs, summary, exit_code = _run_pr_on(tmp_path, repo, base, git("rev-parse", "HEAD"),
+                                             "infra live")
+    assert outputs["new-findings"] == "0" and int(outputs["existing-findings"]) >= 1, summary
+    assert outputs["exit-code"] == "0" and exit_code == 0
