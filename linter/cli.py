@@ -262,6 +262,9 @@ Examples:
               help="Text: each finding's full ARM ID and rule name on a second line.")
 @click.option("--allow-empty", is_flag=True,
               help="Pass when the paths hold nothing to lint (by default that is exit 2).")
+@click.option("--skip-unknown-files", is_flag=True,
+              help="Skip and count named files of no recognised form, as when walking "
+                   "(the pre-commit hook names every staged file).")
 @COLOR_OPTION
 @guarded
 def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ...],
@@ -269,7 +272,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
          opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
          source_root: str | None, category: str | None, quiet: bool, verbose: bool,
-         allow_empty: bool, color: str) -> None:
+         allow_empty: bool, skip_unknown_files: bool, color: str) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories; `-`
     reads standard input; no path lints the current directory)."""
     import gc
@@ -294,7 +297,8 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
         check_deployment_scope(deployment_scope)
     rego_engine = make_engine(settings, engine, opa_url, opa_mode)
     result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
-                 deployment_scope=deployment_scope, engine=rego_engine)
+                 deployment_scope=deployment_scope, engine=rego_engine,
+                 skip_unknown=skip_unknown_files)
     inventory = result.inventory
     if inventory.resource_count == 0 and not allow_empty:
         seen = (len(inventory.files) + len(inventory.skipped_files)

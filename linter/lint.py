@@ -171,14 +171,15 @@ def apply_levels(findings: list[Finding], rules: Sequence[Rule], settings: Setti
 def run(paths: Sequence[str], settings: Settings, now: datetime, *,
         registry: Registry, engine: Engine | None = None, only: Sequence[str] = (),
         skip: Sequence[str] = (), inventory: Inventory | None = None,
-        deployment_scope: str | None = None) -> LintResult:
+        deployment_scope: str | None = None, skip_unknown: bool = False) -> LintResult:
     # The cyclic garbage collector rescans every live object as millions are
     # created (a 1M-VM estate), for cycles that live until the end anyway.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _run(paths, settings, now, registry=registry, engine=engine, only=only,
-                    skip=skip, inventory=inventory, deployment_scope=deployment_scope)
+                    skip=skip, inventory=inventory, deployment_scope=deployment_scope,
+                    skip_unknown=skip_unknown)
     finally:
         if was_enabled:
             gc.enable()
@@ -187,14 +188,14 @@ def run(paths: Sequence[str], settings: Settings, now: datetime, *,
 def _run(paths: Sequence[str], settings: Settings, now: datetime, *,
          registry: Registry, engine: Engine | None, only: Sequence[str],
          skip: Sequence[str], inventory: Inventory | None,
-         deployment_scope: str | None) -> LintResult:
+         deployment_scope: str | None, skip_unknown: bool = False) -> LintResult:
     timings: dict[str, float] = {}
     rules = select_rules(registry, settings, only, skip)
     start = time.perf_counter()
     if inventory is None:
         inventory = load_paths(paths, settings.paths.exclude,
                                input_limits(settings),
-                               deployment_scope=deployment_scope)
+                               deployment_scope=deployment_scope, skip_unknown=skip_unknown)
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()
     facts = facts_module.build(inventory, settings, now)

@@ -1,0 +1,94 @@
+"""Small journeys of a command-line user: the pre-commit hook, standard input, no path,
+rule prefixes and tags, nothing to lint."""
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parent.parent
+GALLERIES = ROOT / "samples" / "contoso" / "galleries.json"
+
+
+def gallerylint(*args, cwd, stdin=None):
+    return subprocess.run([sys.executable, "-m", "linter.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, input=stdin, timeout=120)
+
+
+def test_the_pre_commit_hook_skips_files_of_other_tools(tmp_path):
+    [hook] = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["types_or"] == ["json", "yaml"]
+    (tmp_path / "package.json").write_text('{"name": "web", "version": "1.0.0"}')
+    (tmp_path / "galleries.json").write_text(GALLERIES.read_text())
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "gallerylint"
+    result = gallerylint(*entry[1:], "package.json", "galleries.json", cwd=tmp_path)
+    assert result.returncode == 1 and "skipped 1 file(s)" in result.stdout
+    only_other = gallerylint(*entry[1:], "package.json", cwd=tmp_path)
+    assert only_other.returncode == 0, only_other.stderr  # a commit of no gallery file
+
+
+def test_lint_reads_standard_input(tmp_path):
+    result = gallerylint("lint", "-", "-f", "json", cwd=tmp_path, stdin=GALLERIES.read_text())
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["findings"]
+
+
+def test_lint_without_a_path_lints_the_current_directory(tmp_path):
+    (tmp_path / "galleries.json").write_text(GALLERIES.read_text())
+    result = gallerylint("lint", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 1 and json.loads(result.stdout)["findings"]
+
+
+def test_rules_take_id_prefixes_and_tags(tmp_path):
+    from linter.rules.registry import load_registry
+    registry = load_registry()
+    prefixed = {r.id for r in registry if r.id.startswith("ACG5")}
+    result = gallerylint("lint", str(GALLERIES), "--rules", "ACG5", "-f", "json", cwd=tmp_path)
+    found = {f["ruleId"] for f in json.loads(result.stdout)["findings"]}
+    assert found and found <= prefixed
+    tag = next(t for r in registry for t in r.tags)
+    tagged = gallerylint("lint", str(GALLERIES), "--rules", tag, "-f", "json",
+                         "--fail-on", "never", cwd=tmp_path)
+    assert tagged.returncode == 0, tagged.stderr
+    unknown = gallerylint("lint", str(GALLERIES), "--rules", "no-such-thing", cwd=tmp_path)
+    assert unknown.returncode == 2 and "no rule ID, name, ID prefix or tag" in unknown.stderr
+
+
+def test_a_folder_of_nothing_gallerylint_reads_never_passes(tmp_path):
+    (tmp_path / "package.json").write_text("{}")
+    result = gallerylint("lint", ".", cwd=tmp_path)
+    assert result.returncode == 2 and "nothing to lint: 1 file(s) seen" in result.stderr
+    assert gallerylint("lint", ".", "--allow-empty", cwd=tmp_path).returncode == 0
+
+
+def test_files_people_write_are_exit_2_naming_their_form_never_invalid_json(tmp_path):
+    for name, form in (("main.tf", "Terraform source"), ("main.bicep", "Bicep source"),
+                       ("image.pkr.hcl", "Packer template")):
+        folder = tmp_path / name.replace(".", "_")
+        folder.mkdir()
+        (folder / name).write_text('resource "x" "y" {}\n')
+        for target in (str(folder), str(folder / name)):
+            result = gallerylint("lint", target, cwd=tmp_path)
+            assert result.returncode == 2 and form in result.stderr, result.stderr
+            assert "invalid JSON" not in result.stderr
+    legacy = tmp_path / "packer.json"
+    legacy.write_text(json.dumps({"builders": [{"type": "azure-arm"}]}))
+    result = gallerylint("lint", str(tmp_path / "packer.json"), cwd=tmp_path)
+    assert result.returncode == 2 and "Packer template" in result.stderr
+
+
+def test_the_action_fails_on_nothing_to_lint_unless_allowed(tmp_path):
+    from test_action import run_action
+    ws = tmp_path / "ws"
+    (ws / "terraform").mkdir(parents=True)
+    (ws / "terraform" / "vars.json").write_text("{}")
+    outputs, summary, exit_code = run_action(tmp_path, {"paths": "terraform"}, workspace=ws)
+    assert outputs["exit-code"] == "2" and exit_code == 2 and "nothing to lint" in summary
+    allowed, _, code = run_action(tmp_path, {"paths": "terraform", "allow-empty": "true"},
+                                  workspace=ws)
+    assert allowed["exit-code"] == "0" and code == 0
