@@ -28,10 +28,13 @@ def apply_waivers(findings: Sequence[Finding], settings: Settings, now: datetime
     live = [w for w in settings.waivers if active(w, now)]
     if not live:
         return list(findings)
+    from .report.common import readable_name
     for f in findings:
         for w in live:
+            # the resource as any report prints it: the ARM ID, a glob, or the readable
+            # name (gallery/definition/version, a VM's or scale set's name)
             if w.rule.upper() in (f.rule_id.upper(), f.rule_name.upper()) and glob_match(
-                    [w.resource], f.resource_id):
+                    [w.resource], f.resource_id, readable_name(f.resource_id)):
                 f.suppression = w
                 break
     return list(findings)

@@ -92,3 +92,23 @@ def test_the_action_fails_on_nothing_to_lint_unless_allowed(tmp_path):
     allowed, _, code = run_action(tmp_path, {"paths": "terraform", "allow-empty": "true"},
                                   workspace=ws)
     assert allowed["exit-code"] == "0" and code == 0
+
+
+def test_a_waiver_written_with_the_printed_name_suppresses_its_finding(tmp_path):
+    import re
+    import shutil
+    for f in (ROOT / "samples" / "contoso").glob("*.json"):
+        shutil.copy(f, tmp_path / f.name)
+    first = gallerylint("lint", ".", "--now", "2026-11-21T00:00:00Z", cwd=tmp_path)
+    line = next(l for l in first.stdout.splitlines() if " ACG601 " in l)
+    printed = re.search(r"\[([^,\]]+)", line).group(1)  # the name the text output prints
+    waived = gallerylint("waive", "ACG601", printed, "--reason", "capacity review",
+                         "--expires", "2099-01-01", cwd=tmp_path)
+    assert waived.returncode == 0, waived.stderr
+    again = gallerylint("lint", ".", "--now", "2026-11-21T00:00:00Z", "-f", "json",
+                        cwd=tmp_path)
+    findings = json.loads(again.stdout)["findings"]
+    mine = [f for f in findings if f["ruleId"] == "ACG601" and printed.split("/")[-1]
+            in f["resourceId"]]
+    assert mine and all(f.get("suppressed") for f in mine)
+    assert "matched no finding" not in again.stderr
