@@ -259,3 +259,47 @@ def test_every_field_of_every_form_takes_any_json_type(tmp_path, form, rnd, valu
     paths = list(_field_paths(document))
     path = paths[rnd.randrange(len(paths))]
     lint_document(tmp_path, _replaced(document, path, value), name=form.name)
+
+
+# Structure-level bombs (the fuzz campaign runs these with many more examples): chains of
+# variables that each use the previous one several times, nested copies, chained
+# arithmetic and nested deployments. Each run ends: findings, or exit 2 naming a bound.
+@st.composite
+def structural_bombs(draw):
+    function = draw(st.sampled_from(["concat", "createArray", "union", "mul", "add",
+                                     "format", "string", "json", "range"]))
+    first = draw(st.sampled_from([3, "ab", ["x", "y"], {"a": 1}, 9223372036854775807]))
+    links = draw(st.integers(1, 45))
+    uses = draw(st.integers(1, 4))
+    variables = {"v0": first}
+    for i in range(1, links):
+        args = ", ".join([f"variables('v{i - 1}')"] * uses)
+        if function == "format":
+            args = "'{0}{0}', " + f"variables('v{i - 1}')"
+        elif function in ("string", "json"):
+            args = f"variables('v{i - 1}')"
+        elif function == "range":
+            args = f"0, length(string(variables('v{i - 1}')))"
+        variables[f"v{i}"] = f"[{function}({args})]"
+    copies = draw(st.integers(0, 3))
+    if copies:
+        variables["c"] = {"copy": [{"name": "n", "count": draw(st.integers(0, 200_000)),
+                                    "input": f"[variables('v{links - 1}')]"}]}
+    resource = {"type": "Microsoft.Compute/galleries", "apiVersion": "2023-07-03",
+                "name": "acg", "location": "westeurope",
+                "tags": {"t": f"[string(variables('v{links - 1}'))]"}, "properties": {}}
+    template = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                           "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+                "variables": variables, "resources": [resource]}
+    for _ in range(draw(st.integers(0, 40))):  # nested deployments around it
+        template = {**{k: v for k, v in template.items() if k != "resources"}, "resources": [{
+            "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
+            "name": "inner", "properties": {"mode": "Incremental", "expressionEvaluationOptions":
+                                            {"scope": "inner"}, "template": template}}]}
+    return template
+
+
+@settings(max_examples=examples(40), **COMMON)
+@given(structural_bombs())
+def test_structural_template_bombs_end_in_findings_or_a_named_bound(tmp_path, template):
+    lint_document(tmp_path, template, name="bomb.json")
