@@ -116,7 +116,8 @@ def test_waiver_expiry_that_is_not_a_date_names_file_and_line(tmp_path):
                       "    expires: soon\n")
     result = run_cli("lint", str(ROOT / "samples" / "contoso"), "--config", str(config))
     assert result.returncode == 2
-    assert f"{config}:2: waivers[0].expires 'soon' is not a date" in result.stderr
+    assert f"{config}:2: waivers[0].expires is not a date" in result.stderr
+    assert "soon" not in result.stderr  # a message names the key, never the value
 
 
 def test_huge_json_numbers_are_input_errors(tmp_path):

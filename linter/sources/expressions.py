@@ -258,7 +258,8 @@ class Evaluator:
         if kind == "number":
             if "." in text:
                 return float(text)
-            if len(text.lstrip("-")) > 19 or not INT64[0] <= int(text) <= INT64[1]:
+            if len(text) > 1000 or len(text.lstrip("-0")) > 19 \
+                    or not INT64[0] <= int(text) <= INT64[1]:
                 raise BudgetExceeded("an integer literal outside ARM's 64-bit range")
             return int(text)
         if kind == "ident":
