@@ -15,6 +15,7 @@ from typing import Any, Sequence
 from .errors import InputError
 from .findings import Finding, fingerprint
 from .model import Source
+from .sources.parsed import dig
 
 
 def _baseline_fingerprints(path: str) -> dict[str, dict[str, Any]]:
@@ -40,29 +41,16 @@ def _baseline_fingerprints(path: str) -> dict[str, dict[str, Any]]:
             rule_id = result.get("ruleId")
             if not isinstance(rule_id, str) or not rule_id:
                 continue  # a result without a rule ID can match nothing
-            fp = _dig(result, "partialFingerprints", "gallerylint/v1")
+            fp = dig(result, "partialFingerprints", "gallerylint/v1")
             if not isinstance(fp, str):
-                rid = _dig(result, "locations", 0, "logicalLocations", 0, "fullyQualifiedName")
-                region = _dig(result, "properties", "region")
+                rid = dig(result, "locations", 0, "logicalLocations", 0, "fullyQualifiedName")
+                region = dig(result, "properties", "region")
                 if not isinstance(rid, str):
                     continue
                 fp = fingerprint(rule_id, rid, region if isinstance(region, str) else None)
             if fp:
                 out[fp] = result
     return out
-
-
-def _dig(value: Any, *keys: Any) -> Any:
-    """value[k1][k2]... when every step has the right type, else None (a baseline may
-    come from anywhere: odd shapes are skipped, never an exception)."""
-    for key in keys:
-        if isinstance(key, int):
-            if not isinstance(value, list) or len(value) <= key:
-                return None
-        elif not isinstance(value, dict):
-            return None
-        value = value[key] if isinstance(key, int) else value.get(key)
-    return value
 
 
 def apply_baseline(findings: Sequence[Finding], path: str) -> list[Finding]:
@@ -82,17 +70,17 @@ def apply_baseline(findings: Sequence[Finding], path: str) -> list[Finding]:
 
 
 def _absent(result: dict[str, Any]) -> Finding:
-    rid = _dig(result, "locations", 0, "logicalLocations", 0, "fullyQualifiedName")
-    uri = _dig(result, "locations", 0, "physicalLocation", "artifactLocation", "uri")
-    line = _dig(result, "locations", 0, "physicalLocation", "region", "startLine")
+    rid = dig(result, "locations", 0, "logicalLocations", 0, "fullyQualifiedName")
+    uri = dig(result, "locations", 0, "physicalLocation", "artifactLocation", "uri")
+    line = dig(result, "locations", 0, "physicalLocation", "region", "startLine")
     if not isinstance(rid, str):
-        fallback = _dig(result, "properties", "resourceId")
+        fallback = dig(result, "properties", "resourceId")
         rid = fallback if isinstance(fallback, str) else "unknown"
     if not isinstance(line, int) or isinstance(line, bool) or not 1 <= line <= 10**9:
         line = 1
-    region = _dig(result, "properties", "region")
-    name = _dig(result, "properties", "ruleName")
-    message = _dig(result, "message", "text")
+    region = dig(result, "properties", "region")
+    name = dig(result, "properties", "ruleName")
+    message = dig(result, "message", "text")
     level = result.get("level") if result.get("level") in ("error", "warning", "note") \
         else "warning"
     return Finding(

@@ -82,13 +82,19 @@ def read_bytes(path: str | os.PathLike[str], cap: int, what: str = "file",
         os.close(fd)
 
 
-def read_text(path: str | os.PathLike[str], cap: int = CONFIG_BYTES, what: str = "file") -> str:
-    data = read_bytes(path, cap, what)
+def decode_utf8(path: str | os.PathLike[str], data: bytes, what: str | None = None,
+                error: type[InputError] = InputError) -> str:
+    """UTF-8 text (a leading BOM dropped); else `error` naming the line and the offset."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(str(path), f"the {what} is not UTF-8 text (at byte offset {exc.start})",
-                         line=line, hint="save the file as UTF-8") from None
+        subject = f"the {what} is not" if what else "not"
+        raise error(str(path), f"{subject} UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                    f"{exc.start})", line=line, hint="save the file as UTF-8") from None
+
+
+def read_text(path: str | os.PathLike[str], cap: int = CONFIG_BYTES, what: str = "file") -> str:
+    return decode_utf8(path, read_bytes(path, cap, what), what)

@@ -129,20 +129,13 @@ def _read_stdin(cap: int) -> bytes:
 
 
 def read_text(path: str, limits: Limits) -> str:
-    from ..safeio import read_bytes
+    from ..safeio import decode_utf8, read_bytes
     if path == STDIN:
         data = _read_stdin(limits.max_file_bytes)
     else:
         data = read_bytes(path, limits.max_file_bytes, "file",
                           hint_cap="raise input.max_file_bytes")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ParseError(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                         f"{exc.start})", line=line, hint="save the file as UTF-8") from None
+    return decode_utf8(path, data, error=ParseError)
 
 
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")

@@ -19,6 +19,22 @@ _raw_decode = _decoder.raw_decode
 _WS = re.compile(r"[ \t\n\r]*")
 
 
+def dig(value: Any, *keys: Any) -> Any:
+    """value[k1][k2]... when every step has the right type (a text key into an object, a
+    whole number into a list), else None: an input of odd shape is unknown there, never
+    an exception."""
+    for key in keys:
+        if isinstance(key, int):
+            if not isinstance(value, list) or not 0 <= key < len(value):
+                return None
+            value = value[key]
+        elif isinstance(value, dict):
+            value = value.get(key)
+        else:
+            return None
+    return value
+
+
 @dataclass(slots=True)
 class ParsedFile:
     path: str

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from ..errors import InputError
 from ..model import UNKNOWN, Inventory, Source
 from . import azure
+from .parsed import dig
 from .template import DEFAULT_SCOPE, _node_line, _position, read_positions
 
 SUPPORTED_MAJOR = "1"
@@ -92,7 +93,7 @@ class _PlanReader:
         # The provider's subscription, when the plan's configuration names it literally.
         parts = self.scope_id.strip("/").split("/")
         self.subscription = parts[1] if len(parts) > 1 else "00000000-0000-0000-0000-000000000000"
-        provider = _dig(doc, "configuration", "provider_config", "azurerm", "expressions",
+        provider = dig(doc, "configuration", "provider_config", "azurerm", "expressions",
                         "subscription_id", "constant_value")
         if isinstance(provider, str) and re.fullmatch(r"[0-9a-fA-F-]{36}", provider):
             self.subscription = provider
@@ -206,7 +207,7 @@ class _PlanReader:
         for res in resources:
             if not isinstance(res, dict) or res.get("address") != relative:
                 continue
-            refs = _dig(res, "expressions", attribute, "references")
+            refs = dig(res, "expressions", attribute, "references")
             for ref in refs if isinstance(refs, list) else []:
                 if not isinstance(ref, str):
                     continue
@@ -217,10 +218,10 @@ class _PlanReader:
         return UNKNOWN
 
     def _config_resources(self, module: str) -> list:
-        node = _dig(self.doc, "configuration", "root_module")
+        node = dig(self.doc, "configuration", "root_module")
         for part in re.findall(r"module\.([^.\[]+)", module):
-            node = _dig(node, "module_calls", part, "module")
-        resources = _dig(node, "resources")
+            node = dig(node, "module_calls", part, "module")
+        resources = dig(node, "resources")
         return resources if isinstance(resources, list) else []
 
     def load(self, inventory: Inventory) -> None:
@@ -256,14 +257,6 @@ class _PlanReader:
 
 def rc_of(reader: "_PlanReader", address: str) -> dict:
     return getattr(reader, "by_address", {}).get(address, {"address": address})
-
-
-def _dig(doc: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(doc, dict):
-            return None
-        doc = doc.get(key)
-    return doc
 
 
 def _count_unknown(value: Any) -> int:

@@ -21,7 +21,7 @@ from ..model import UNKNOWN, Inventory, Source
 from . import azure
 from .expressions import (BudgetExceeded, Evaluator, ExpressionSyntaxError, Scope,
                           UndeclaredReference, template_variables)
-from .parsed import decode_with_positions, strip_comments
+from .parsed import decode_with_positions, dig, strip_comments
 
 DEFAULT_SCOPE = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/template"
 MAX_COPIES = 1000  # copies one resource loop may ask for
@@ -408,7 +408,7 @@ class _TemplateReader:
                 positions[key] = pos
         if kind == azure.VERSION:
             regions = _position(node, _LOCATIONS[kind]["targetRegions"])
-            seq = _dig(node, "properties", "publishingProfile", "targetRegions")
+            seq = dig(node, "properties", "publishingProfile", "targetRegions")
             if regions and isinstance(seq, list):
                 base = _LOCATIONS[kind]["targetRegions"]
                 for i in range(len(seq)):
@@ -423,15 +423,6 @@ class _TemplateReader:
         line, column = _node_line(node)
         source = Source(self.path, line, column, "template", positions)
         azure.add_resource(inventory, azure.canonical_keys(resource), source, kind)
-
-
-def _dig(value: Any, *keys: str) -> Any:
-    """value[k1][k2]...: None where any level is not an object (a wrong type is unknown)."""
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
 
 
 def load_template(parsed: Any, inventory: Inventory, scope_id: str = DEFAULT_SCOPE) -> None:
