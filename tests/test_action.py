@@ -227,11 +227,9 @@ def _template(versions: list[str]) -> str:
                        "contentVersion": "1.0.0.0", "resources": resources}, indent=2)
 
 
-def _pr_workspace(tmp_path: Path, base_versions, head_versions):
-    """A two-commit repository (base, then the pull request's head) as the workspace, and
-    the pull_request event payload naming both."""
+def _git_repo(tmp_path: Path):
     repo = tmp_path / "repo"
-    (repo / "infra").mkdir(parents=True)
+    repo.mkdir(parents=True)
 
     def git(*args):
         result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
@@ -242,34 +240,44 @@ def _pr_workspace(tmp_path: Path, base_versions, head_versions):
         return result.stdout.strip()
 
     git("init", "-q", "-b", "main")
-    (repo / "infra" / "gallery.json").write_text(_template(base_versions))
+    (repo / "README.md").write_text("images\n")
     git("add", ".")
-    git("commit", "-q", "-m", "base")
-    base = git("rev-parse", "HEAD")
-    (repo / "infra" / "gallery.json").write_text(_template(head_versions))
-    git("commit", "-q", "-am", "head")
-    head = git("rev-parse", "HEAD")
+    git("commit", "-q", "-m", "day 0")
+    return repo, git
+
+
+def _run_pr_on(tmp_path, repo, base, head, paths, log=None, **inputs):
+    """The Action on a pull_request event whose base and head are these commits."""
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}))
-    return repo, event
-
-
-def run_pr(tmp_path, base_versions, head_versions, **inputs):
-    repo, event = _pr_workspace(tmp_path, base_versions, head_versions)
-    log: list[str] = []
     old = {k: os.environ.get(k) for k in ("GITHUB_EVENT_PATH", "GITHUB_REPOSITORY",
                                           "GITHUB_WORKSPACE")}
     os.environ.update(GITHUB_EVENT_PATH=str(event), GITHUB_REPOSITORY="contoso/images",
                       GITHUB_WORKSPACE=str(repo))
     try:
-        outputs, summary, exit_code = run_action(tmp_path, {"paths": "infra/", **inputs},
-                                                 workspace=repo, event="pull_request", log=log)
+        return run_action(tmp_path, {"paths": paths, **inputs}, workspace=repo,
+                          event="pull_request", log=log)
     finally:
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def run_pr(tmp_path, base_versions, head_versions, **inputs):
+    """A pull request that changes infra/gallery.json from the base versions to the head's."""
+    repo, git = _git_repo(tmp_path)
+    (repo / "infra").mkdir()
+    (repo / "infra" / "gallery.json").write_text(_template(base_versions))
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    base = git("rev-parse", "HEAD")
+    (repo / "infra" / "gallery.json").write_text(_template(head_versions))
+    git("commit", "-q", "-am", "head")
+    log: list[str] = []
+    outputs, summary, exit_code = _run_pr_on(tmp_path, repo, base, git("rev-parse", "HEAD"),
+                                             "infra/", log=log, **inputs)
     return outputs, summary, exit_code, "".join(log), repo
 
 
@@ -316,42 +324,6 @@ def test_step_summary_stays_under_githubs_limit():
 
 
 # -- the adopter's first pull request: the base run sees only what the base commit holds --
-
-def _git_repo(tmp_path: Path):
-    repo = tmp_path / "repo"
-    repo.mkdir(parents=True)
-
-    def git(*args):
-        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True,
-                                env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL":
-                                     "t@example.com", "GIT_COMMITTER_NAME": "t",
-                                     "GIT_COMMITTER_EMAIL": "t@example.com"})
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip()
-
-    git("init", "-q", "-b", "main")
-    (repo / "README.md").write_text("images\n")
-    git("add", ".")
-    git("commit", "-q", "-m", "day 0")
-    return repo, git
-
-
-def _run_pr_on(tmp_path, repo, base, head, paths):
-    event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}))
-    old = {k: os.environ.get(k) for k in ("GITHUB_EVENT_PATH", "GITHUB_REPOSITORY",
-                                          "GITHUB_WORKSPACE")}
-    os.environ.update(GITHUB_EVENT_PATH=str(event), GITHUB_REPOSITORY="contoso/images",
-                      GITHUB_WORKSPACE=str(repo))
-    try:
-        return run_action(tmp_path, {"paths": paths}, workspace=repo, event="pull_request")
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
 
 def test_the_first_pull_request_that_adds_the_linted_folder_reports_all_as_new(tmp_path):
     repo, git = _git_repo(tmp_path)
