@@ -65,17 +65,17 @@ def read_bytes(path: str | os.PathLike[str], cap: int, what: str = "file",
         if st.st_size > cap:
             raise InputError(str(path), f"the {what} is {st.st_size:,} bytes, above the limit of "
                              f"{cap:,}", hint=hint_cap or "make it smaller")
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, cap + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > cap:  # a file that grows while read
-                raise InputError(str(path), f"the {what} is above the limit of {cap:,} bytes",
-                                 hint=hint_cap or "make it smaller")
-        return b"".join(chunks)
+        # One read of the size the file has (plus one byte: a file that grew, or a /proc
+        # file that reports size 0), so the bytes are held once, never as chunks and a
+        # joined copy (the whole estate's file: its size counts against peak memory).
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read((st.st_size or cap) + 1)
+            if len(data) > st.st_size:  # grown while read, or a size-0 /proc file
+                data += fh.read(cap + 1 - len(data)) if len(data) <= cap else b""
+        if len(data) > cap:
+            raise InputError(str(path), f"the {what} is above the limit of {cap:,} bytes",
+                             hint=hint_cap or "make it smaller")
+        return data
     except OSError as exc:
         raise InputError(str(path), f"cannot read the {what}: {exc.strerror or exc}") from None
     finally:
