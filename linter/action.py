@@ -285,7 +285,16 @@ def run_lint(out_dir: Path) -> dict[str, str]:
         return {"sarif-file": "", "findings": "0", "new-findings": "0", "existing-findings": "0",
                 "fixed-findings": "0", "exit-code": str(proc.returncode),
                 "category": _category()}
-    findings = json.loads(results.read_text(encoding="utf-8"))["findings"]
+    report = json.loads(results.read_text(encoding="utf-8"))
+    if report["summary"]["resources"] == 0 and not allow_empty:
+        # Nothing read is not clean: a folder of files of no gallery form never passes.
+        _append_summary("# gallerylint: nothing to lint\n\n" + quoted(proc.stderr) +
+                        "\nThe paths hold no gallery, image, version, application, VM or "
+                        "scale set. Name the folders that do, or set `allow-empty: true`.\n")
+        return {"sarif-file": str(sarif), "findings": "0", "new-findings": "0",
+                "existing-findings": "0", "fixed-findings": "0", "exit-code": "2",
+                "category": _category()}
+    findings = report["findings"]
     compared = bool(baseline)
     fixed = [f for f in findings if f.get("baselineState") == "absent"]
     current = [f for f in findings if f.get("baselineState") != "absent"]

@@ -261,7 +261,8 @@ Examples:
 @click.option("-v", "--verbose", is_flag=True,
               help="Text: each finding's full ARM ID and rule name on a second line.")
 @click.option("--allow-empty", is_flag=True,
-              help="Pass when the paths hold nothing to lint (by default that is exit 2).")
+              help="An empty run is expected: no 'nothing to lint' notice (the Action fails "
+                   "a run that read nothing unless its allow-empty input is true).")
 @click.option("--skip-unknown-files", is_flag=True,
               help="Skip and count named files of no recognised form, as when walking "
                    "(the pre-commit hook names every staged file).")
@@ -301,12 +302,12 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
                  skip_unknown=skip_unknown_files)
     inventory = result.inventory
     if inventory.resource_count == 0 and not allow_empty:
+        # Said even with --quiet: the Action fails such a run unless allow-empty is true.
         seen = (len(inventory.files) + len(inventory.skipped_files)
                 + len(inventory.unparsed_files) + len(inventory.skipped_special))
-        raise InputError(None, f"nothing to lint: {seen} file(s) seen, none of a gallery form "
-                         "(a run that read no resource never passes)",
-                         hint="name the folders that hold templates, plans or snapshots; "
-                              "--allow-empty passes on nothing")
+        click.echo(f"gallerylint: nothing to lint: {seen} file(s) seen, none of a gallery "
+                   "form (no gallery, image, version, application, VM or scale set was read)",
+                   err=True)
     if not quiet:
         for notice in getattr(rego_engine, "notices", ()):
             click.echo(f"gallerylint: note: {notice}", err=True)
