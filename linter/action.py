@@ -479,11 +479,14 @@ def run_gate() -> dict[str, str]:
     lines = ["# gallerylint gate: " + ("passed" if result["passed"] else "FAILED"), ""]
     for dep in result["deployments"]:
         lines += [f"## {escape(dep['id'].rsplit('/', 1)[-1])} ({escape(dep['region'] or '-')})",
-                  "", "| check | rules | result | detail |", "|---|---|---|---|"]
-        for c in dep["checks"]:
+                  "", f"Environment {escape(dep.get('environment') or '-')}, fails on "
+                  f"{escape(dep.get('failOn') or 'error')}.", "",
+                  "| rule | name | result | detail |", "|---|---|---|---|"]
+        order = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "skip": 4}
+        for c in sorted(dep["checks"], key=lambda c: order.get(c["status"], 5)):
             failed += c["status"] == "fail"
             detail = escape(c["messages"][0]) if c["messages"] else ""
-            lines.append(f"| {escape(c['name'])} | {escape(', '.join(c['rules']))} | "
+            lines.append(f"| {escape(c.get('rule') or '-')} | {escape(c['name'])} | "
                          f"{escape(c['status'])} | {detail} |")
         lines.append("")
     _append_summary("\n".join(lines) + "\n")

@@ -423,7 +423,9 @@ Examples:
                    "--engine opa, where the served bundle's facts are the inventory).")
 @click.option("--deployment", "deployment_paths", multiple=True, required=True,
               help="The deployment to check: a template, a plan or VM / scale set JSON.")
-@click.option("--environment", help="Environment of the deployment (e.g. production).")
+@click.option("--environment", default="production", show_default=True,
+              help="Environment of the deployment: its levels and rules come from "
+                   "gate.environments.<name> in config.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--now", "now_text", help="Evaluation time, ISO 8601 (default: the clock).")
@@ -462,7 +464,9 @@ def gate_command(inventory_paths: tuple[str, ...], deployment_paths: tuple[str, 
                                    "bundle's facts are the inventory (gallerylint bundle "
                                    "--inventory …)")
         rego_engine = make_engine(settings, "opa", opa_url, "auto")
-        results = gate_via_opa(rego_engine, deployment_paths, settings, now, environment,
+        registry = load_registry(settings.rule_paths, settings.allow_python)
+        results = gate_via_opa(rego_engine, deployment_paths, settings, now, registry,
+                               environment,
                                deployment_scope, allow_partial=allow_partial,
                                max_age_hours=max_age_hours,
                                notify=lambda text: click.echo(f"gallerylint: note: {text}",

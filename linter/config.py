@@ -113,6 +113,23 @@ class InputLimits:
 
 
 @dataclass(frozen=True)
+class Gate:
+    """`gate`: the level that fails a deployment, and per environment (`--environment`)
+    its own `fail_on`, `rules` and `skip_rules` (product.md, "Gate")."""
+
+    fail_on: str = "error"
+    environments: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def for_environment(self, name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """(fail_on, rules, skip_rules) in force for one environment (names compared
+        case-insensitively; an environment not listed gets the gate's own level)."""
+        entry = next((v for k, v in self.environments.items() if k.lower() == name.lower()),
+                     {})
+        return (entry.get("fail_on", self.fail_on), tuple(entry.get("rules", ())),
+                tuple(entry.get("skip_rules", ())))
+
+
+@dataclass(frozen=True)
 class EngineSettings:
     name: str = "embedded"
     opa_url: str | None = None
@@ -151,6 +168,7 @@ class Settings:
     paths: Paths = field(default_factory=Paths)
     input: InputLimits = field(default_factory=InputLimits)
     engine: EngineSettings = field(default_factory=EngineSettings)
+    gate: Gate = field(default_factory=Gate)
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     rule_paths: tuple[str, ...] = ()
     allow_python: bool = False
@@ -164,6 +182,7 @@ _SECTIONS = {
     "replication": Replication, "retention": Retention, "encryption": Encryption,
     "environments": Environments, "naming": Naming,
     "reporting": Reporting, "paths": Paths, "input": InputLimits, "engine": EngineSettings,
+    "gate": Gate,
 }
 
 

@@ -8,6 +8,7 @@ instances it adds, and gets one line per check, pass or fail (product.md,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Sequence
@@ -20,24 +21,60 @@ from .model import UNKNOWN, Inventory
 from .rules.registry import Registry
 from .sources import load_paths
 
-CHECKS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("reference resolves", ("ACG801",)),
-    ("version not past end of life", ("ACG301", "ACG306")),
-    ("region replicated", ("ACG603", "ACG307")),
-    ("enough replicas", ("ACG601", "ACG602")),
-    ("disk types allowed", ("ACG401",)),
-    ("security type allowed", ("ACG702",)),
-    ("no shallow replica in production", ("ACG403",)),
-)
-GATE_RULES = tuple(dict.fromkeys(r for _, rules in CHECKS for r in rules))
+# rules.md, "Gate (v3)": the rules located on a deployment (versions 1 to 3), then the
+# checks on the version it uses (ACG301; ACG601 and ACG602 with the instances it adds).
+# A rule of a later catalog that this registry does not hold is not asked.
+DEPLOYMENT_RULES = (
+    "ACG801", "ACG306", "ACG307", "ACG311", "ACG401", "ACG403", "ACG405", "ACG406",
+    "ACG407", "ACG506", "ACG603", "ACG609", "ACG611", "ACG702", "ACG703", "ACG707",
+    "ACG802", "ACG803", "ACG804", "ACG901", "ACG902", "ACG903", "ACG904", "ACG906")
+VERSION_RULES = ("ACG301", "ACG601", "ACG602")
+GATE_RULES = DEPLOYMENT_RULES + VERSION_RULES
+
+# Rules that judge the gallery image a deployment uses: without one they do not apply.
+_IMAGE_RULES = frozenset({
+    "ACG801", "ACG306", "ACG307", "ACG311", "ACG401", "ACG403", "ACG405", "ACG506", "ACG603",
+    "ACG609", "ACG702", "ACG703", "ACG802", "ACG803", "ACG301", "ACG601", "ACG602"})
+# What each rule reads of the deployment besides its image reference, and how the gate
+# says it when the deployment's form leaves that unknown (a parameter without a value, a
+# Resource Graph row that does not carry it).
+_READS: dict[str, tuple[tuple[str, str], ...]] = {
+    "ACG307": (("location", "region"),),
+    "ACG401": (("os_disk_type", "OS disk type"), ("data_disk_types", "data disk types")),
+    "ACG403": (("capacity", "instance count"),),
+    "ACG405": (("os_disk_type", "OS disk type"),),
+    "ACG603": (("location", "region"),),
+    "ACG609": (("location", "region"), ("extended_location", "edge zone")),
+    "ACG702": (("security_type", "security type"),),
+    "ACG703": (("vm_size", "VM size"),),
+    "ACG802": (("os_profile", "osProfile"),),
+    "ACG803": (("plan", "purchase plan"),),
+    "ACG901": (("applications", "VM applications"),),
+    "ACG902": (("applications", "VM applications"), ("location", "region")),
+    "ACG903": (("applications", "VM applications"),),
+    "ACG904": (("applications", "VM applications"),),
+    "ACG906": (("applications", "VM applications"),),
+    "ACG601": (("location", "region"),),
+    "ACG602": (("location", "region"), ("capacity", "instance count")),
+}
+_RANK = {"error": 0, "warning": 1, "note": 2}
+DEFAULT_ENVIRONMENT = "production"
 
 
 @dataclass
 class CheckResult:
+    """One rule asked of one deployment: pass, fail (a finding at or above the gate's
+    level), warn (a finding below it), unknown (the form cannot carry what the rule reads)
+    or skip (the rule does not apply, or the environment's config leaves it out)."""
+
+    rule: str
     name: str
-    rules: tuple[str, ...]
-    status: str  # pass | fail | skip
+    status: str  # pass | fail | warn | unknown | skip
     messages: list[str] = field(default_factory=list)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return (self.rule,)
 
 
 @dataclass
@@ -45,10 +82,61 @@ class DeploymentResult:
     id: str
     region: str | None
     checks: list[CheckResult]
+    environment: str = DEFAULT_ENVIRONMENT
+    fail_on: str = "error"
 
     @property
     def passed(self) -> bool:
         return all(c.status != "fail" for c in self.checks)
+
+
+@dataclass(frozen=True)
+class GatePlan:
+    """What the gate asks in one environment: the rules, in catalog order, with the
+    ones the environment's config leaves out, and the level that fails."""
+
+    environment: str
+    fail_on: str
+    asked: tuple[Any, ...]  # registry Rules
+    left_out: tuple[tuple[Any, str], ...]  # (Rule, why)
+
+
+def plan(registry: Registry, settings: Settings, environment: str | None) -> GatePlan:
+    from .lint import rules_named
+    env = environment or DEFAULT_ENVIRONMENT
+    fail_on, only, skip = settings.gate.for_environment(env)
+    where = f"gate.environments.{env}"
+    only_ids = {i for key in only for i in _named(registry, key, settings.path,
+                                                   f"{where}.rules", rules_named)}
+    skip_ids = {i for key in skip for i in _named(registry, key, settings.path,
+                                                   f"{where}.skip_rules", rules_named)}
+    asked, left_out = [], []
+    for rule_id in GATE_RULES:
+        rule = registry.get(rule_id)
+        if rule is None:
+            continue
+        setting = settings.rules.get(rule.id) or settings.rules.get(rule.name)
+        if setting is not None and setting.enabled is False:
+            left_out.append((rule, "disabled in config (rules)"))
+        elif only_ids and rule.id not in only_ids:
+            left_out.append((rule, f"not in {where}.rules"))
+        elif rule.id in skip_ids:
+            left_out.append((rule, f"in {where}.skip_rules"))
+        else:
+            asked.append(rule)
+    return GatePlan(env, fail_on, tuple(asked), tuple(left_out))
+
+
+def _named(registry: Registry, key: str, path: str | None, where: str,
+           rules_named: Any) -> list[str]:
+    try:
+        found = rules_named(registry, key)
+    except InputError:
+        found = []
+    if not found:
+        raise InputError(path, f"{where}: an entry names no rule ID, name, ID prefix or tag",
+                         hint="'gallerylint rules' lists the rules and their tags")
+    return list(found)
 
 
 def gate(inventory_paths: Sequence[str], deployment_paths: Sequence[str], settings: Settings,
@@ -60,27 +148,39 @@ def gate(inventory_paths: Sequence[str], deployment_paths: Sequence[str], settin
     from .snapshots import problems, refuse
     refuse(problems(inventory, now, max_age_hours if max_age_hours is not None
                     else settings.input.max_snapshot_age_hours), allow_partial)
-    incoming = _incoming(deployment_paths, settings, environment, deployment_scope)
+    the_plan = plan(registry, settings, environment)
+    incoming = _incoming(deployment_paths, settings, the_plan.environment, deployment_scope)
     merged = Inventory()
     merged.extend(inventory)
     merged.extend(incoming)
     from .sources.files import _deduplicate
     _deduplicate(merged)
-    rules = {key: RuleSetting(enabled=True) for key in GATE_RULES}
-    rules["ACG801"] = RuleSetting(enabled=True, level="error")
+    # The user's levels hold, but every rule asked runs and ACG801 is an error here.
+    rules = dict(settings.rules)
+    for rule in the_plan.asked:
+        level = _configured(settings, rule)
+        rules[rule.id] = RuleSetting(enabled=True, level=level)
+        rules.pop(rule.name, None)
+    if registry.get("ACG801") is not None:
+        rules["ACG801"] = RuleSetting(enabled=True, level="error")
     gate_settings = replace(settings, rules=rules,
                             reporting=replace(settings.reporting, group_over=10**9),
                             waivers=())
-    result = run([], gate_settings, now, registry=registry, only=GATE_RULES, inventory=merged)
-    facts_by_id = _deployment_facts(result, merged, gate_settings, now)
+    asked_ids = tuple(r.id for r in the_plan.asked)
+    result = run([], gate_settings, now, registry=registry, only=asked_ids or ("ACG801",),
+                 inventory=merged) if asked_ids else None
+    findings = result.findings if result is not None else []
+    facts_by_id = _deployment_facts(merged, gate_settings, now)
     by_resource: dict[tuple[str, str], list[Any]] = {}
-    for f in result.findings:
+    for f in findings:
         by_resource.setdefault((f.rule_id, f.resource_id.lower()), []).append(f)
-    out = []
-    for dep in incoming.deployments:
-        dfacts = facts_by_id.get(dep.id.lower())
-        out.append(_checks(dep, dfacts, by_resource))
-    return out
+    return [_checks(dep, facts_by_id.get(dep.id.lower()), by_resource, the_plan)
+            for dep in incoming.deployments]
+
+
+def _configured(settings: Settings, rule: Any) -> str | None:
+    setting = settings.rules.get(rule.id) or settings.rules.get(rule.name)
+    return setting.level if setting is not None else None
 
 
 def _incoming(deployment_paths: Sequence[str], settings: Settings, environment: str | None,
@@ -96,8 +196,13 @@ def _incoming(deployment_paths: Sequence[str], settings: Settings, environment: 
     return incoming
 
 
+# The rules the bundle's gate policy (policies/gate/gate.rego) judges.
+OPA_JUDGED = frozenset({"ACG801", "ACG307", "ACG603", "ACG301", "ACG403", "ACG601", "ACG602",
+                        "ACG401", "ACG702", "ACG802", "ACG803", "ACG405"})
+
+
 def gate_via_opa(engine: Any, deployment_paths: Sequence[str], settings: Settings,
-                 now: datetime, environment: str | None = None,
+                 now: datetime, registry: Registry, environment: str | None = None,
                  deployment_scope: str | None = None, *, allow_partial: bool = False,
                  max_age_hours: float | None = None,
                  notify: Any = None) -> list[DeploymentResult]:
@@ -117,7 +222,8 @@ def gate_via_opa(engine: Any, deployment_paths: Sequence[str], settings: Setting
                                    snap.get("failedScopes") or []))
     refuse(problems(recorded, now, max_age_hours if max_age_hours is not None
                     else settings.input.max_snapshot_age_hours), allow_partial)
-    incoming = _incoming(deployment_paths, settings, environment, deployment_scope)
+    the_plan = plan(registry, settings, environment)
+    incoming = _incoming(deployment_paths, settings, the_plan.environment, deployment_scope)
     created = len(incoming.galleries) + len(incoming.definitions) + len(incoming.versions)
     if created and notify is not None:
         notify(f"the deployment also creates {created} gallery resource(s); the served bundle "
@@ -126,7 +232,8 @@ def gate_via_opa(engine: Any, deployment_paths: Sequence[str], settings: Setting
     out = []
     for dep in incoming.deployments:
         decision = engine.decide(deployment_document(dep))
-        out.append(_checks_from_reasons(dep, decision["reasons"]))
+        out.append(_checks_from_reasons(dep, decision["reasons"], the_plan, OPA_JUDGED,
+                                        _levels(registry, settings)))
     return out
 
 
@@ -140,137 +247,226 @@ def deployment_document(dep: Any) -> dict[str, Any]:
         ("communityGalleryImageId", dep.community_image_id),
         ("exactVersion", dep.exact_version)) if known(value)}
     storage: dict[str, Any] = {"imageReference": reference}
+    os_disk: dict[str, Any] = {}
     if known(dep.os_disk_type):
-        storage["osDisk"] = {"managedDisk": {"storageAccountType": dep.os_disk_type}}
+        os_disk["managedDisk"] = {"storageAccountType": dep.os_disk_type}
+    if dep.ephemeral_os_disk is True:
+        os_disk["diffDiskSettings"] = {"option": "Local"}
+    if os_disk:
+        storage["osDisk"] = os_disk
     profile: dict[str, Any] = {"storageProfile": storage}
     if known(dep.security_type):
         profile["securityProfile"] = {"securityType": dep.security_type}
+    if dep.os_profile is True:
+        profile["osProfile"] = {}
+    # What gallerylint could not read, and whether the deployment came from live
+    # inventory (Azure accepted it): gate.rego judges neither (see its "marks").
+    unknown = [name for name, value, unset in (
+        ("osProfile", dep.os_profile, (None, UNKNOWN)), ("plan", dep.plan, (UNKNOWN,)),
+        ("ephemeralOsDisk", dep.ephemeral_os_disk, (UNKNOWN,))) if value in unset]
     document: dict[str, Any] = {
         "id": dep.id, "name": dep.name,
         "location": dep.location if isinstance(dep.location, str) else "",
         "tags": {k: v for k, v in dep.tags.items() if isinstance(v, str)},
+        "x-gallerylint": {"live": not dep.source.from_iac, "unknown": unknown},
     }
+    if isinstance(dep.plan, dict):
+        document["plan"] = dict(dep.plan)
     if dep.kind == "vmss":
         document["type"] = "Microsoft.Compute/virtualMachineScaleSets"
         document["sku"] = {"capacity": dep.capacity if isinstance(dep.capacity, int) else 0}
         document["properties"] = {"virtualMachineProfile": profile}
     else:
         document["type"] = "Microsoft.Compute/virtualMachines"
+        profile.pop("osProfile", None)
         document["properties"] = profile
+        if dep.os_profile is True:
+            document["properties"]["osProfile"] = {}
     return document
 
 
-def _checks_from_reasons(dep: Any, reasons: Sequence[str]) -> DeploymentResult:
-    region = dep.location if isinstance(dep.location, str) else None
-    by_rule: dict[str, list[str]] = {}
-    for reason in reasons:
-        rule = reason.split(":", 1)[0].strip()
-        by_rule.setdefault(rule, []).append(reason)
+def _levels(registry: Registry, settings: Settings) -> dict[str, str]:
+    """Each gate rule's level: the configured one, else the rule's; ACG801 is an error."""
+    out = {}
+    for rule_id in GATE_RULES:
+        rule = registry.get(rule_id)
+        if rule is not None:
+            out[rule_id] = _configured(settings, rule) or rule.level
+    out["ACG801"] = "error"
+    return out
+
+
+def _checks_from_reasons(dep: Any, reasons: Sequence[str], the_plan: GatePlan,
+                         judged: frozenset[str], levels: dict[str, str]) -> DeploymentResult:
+    """The served bundle's reasons as one line per rule asked, each at its rule's level. A
+    rule the bundle's gate policy does not judge is unknown there, never a pass."""
+    by_rule: dict[str, list[tuple[str, str]]] = {}
+    for reason in reasons:  # "ACG603: text", or "ACG405 (error): text" for a variant level
+        m = _REASON.match(reason)
+        rule, level, text = (m.group(1), m.group(2), m.group(3)) if m else ("", None, reason)
+        by_rule.setdefault(rule, []).append((level or levels.get(rule, "error"), text))
     unresolved = "ACG801" in by_rule
     checks = []
-    for name, rules in CHECKS:
-        messages = [m for rule in rules for m in by_rule.get(rule, [])]
+    for rule in the_plan.asked:
+        found = by_rule.pop(rule.id, [])
+        failing = [(lv, t) for lv, t in found if _RANK.get(lv, 0) <= _RANK[the_plan.fail_on]]
+        messages = [f"{lv}: {t}" for lv, t in (failing or found)]
+        why = _unknown(dep, rule.id)
         if messages:
-            status = "fail"
-        elif unresolved:
-            status, messages = "skip", ["the reference does not resolve"]
+            status = "fail" if failing else "warn"
+        elif rule.id in _IMAGE_RULES and not _gallery_reference(dep):
+            status, messages = _no_gallery_image(dep)
+        elif rule.id not in judged:
+            status, messages = "unknown", ["the served bundle's gate policy does not judge "
+                                           "this rule (the embedded gate does)"]
+        elif unresolved and rule.id in _IMAGE_RULES:
+            status, messages = "unknown", ["the image reference does not resolve (ACG801)"]
+        elif why:
+            status, messages = "unknown", [why]
         else:
             status = "pass"
-        checks.append(CheckResult(name, rules, status, messages))
-    known = {rule for _, rules in CHECKS for rule in rules}
-    stray = [r for rule, found in by_rule.items() if rule not in known for r in found]
-    if stray:  # a reason no check names: fail closed on it, never drop it
-        checks.append(CheckResult("other reasons from the bundle", (), "fail", stray))
-    return DeploymentResult(dep.id, region, checks)
+        checks.append(CheckResult(rule.id, rule.name, status, messages))
+    checks += [CheckResult(rule.id, rule.name, "skip", [why]) for rule, why in the_plan.left_out]
+    stray = [f"{rule}: {t}" for rule, found in by_rule.items() for _, t in found]
+    if stray:  # a reason no rule asked names: fail closed on it, never drop it
+        checks.append(CheckResult("", "other reasons from the bundle", "fail", stray))
+    return DeploymentResult(dep.id, _region(dep), checks, the_plan.environment,
+                            the_plan.fail_on)
 
 
-def _deployment_facts(result: Any, inventory: Inventory, settings: Settings,
+_REASON = re.compile(r"(ACG\d+)(?: \((error|warning|note)\))?: (.*)", re.DOTALL)
+
+
+def _gallery_reference(dep: Any) -> bool:
+    """The deployment names a gallery image (by ID into a gallery, or a shared or
+    community gallery reference), as facts.build resolves it."""
+    if dep.shared_image_id or dep.community_image_id:
+        return True
+    return isinstance(dep.image_id, str) and \
+        "/providers/microsoft.compute/galleries/" in dep.image_id.lower()
+
+
+def _no_gallery_image(dep: Any) -> tuple[str, list[str]]:
+    if _image_reference_unknown(dep):
+        return "unknown", ["the image reference is not known in this form"]
+    return "skip", ["the deployment uses no gallery image"]
+
+
+def _region(dep: Any) -> str | None:
+    return dep.location if isinstance(dep.location, str) else None
+
+
+def _deployment_facts(inventory: Inventory, settings: Settings,
                       now: datetime) -> dict[str, DeploymentFacts]:
     from .facts import build
     facts = build(inventory, settings, now)
     return {d.deployment.id.lower(): d for d in facts.deployments}
 
 
-def _checks(dep: Any, dfacts: DeploymentFacts | None,
-            by_resource: dict[tuple[str, str], list[Any]]) -> DeploymentResult:
-    region = dep.location if isinstance(dep.location, str) else None
-    checks: list[CheckResult] = []
-    if dfacts is None:
-        # Not a gallery image (marketplace, managed image, no reference): nothing to resolve.
-        checks.append(CheckResult("reference resolves", ("ACG801",), "fail",
-                                  ["the deployment does not reference a gallery image"]))
-        for name, rules in CHECKS[1:]:
-            checks.append(CheckResult(name, rules, "skip", ["no gallery image to check"]))
-        return DeploymentResult(dep.id, region, checks)
-    version_id = dfacts.version.version.id.lower() if dfacts.version else None
-    for name, rules in CHECKS:
-        messages = []
-        for rule in rules:
-            keys = [dep.id.lower()]
-            if rule in ("ACG301", "ACG601", "ACG602") and version_id:
-                keys.append(version_id)
-            for key in keys:
-                for f in by_resource.get((rule, key), []):
-                    if rule in ("ACG601", "ACG602") and f.region != region:
-                        continue  # another region's replicas are not this deployment's
-                    if (rule, dep.kind) in (("ACG601", "vmss"), ("ACG602", "vm")):
-                        continue  # "for the instances it adds": VMs count for a VM, scale
-                        # sets and their instances for a scale set (product.md, "Gate")
-                    if rule == "ACG301" and f.level == "note":
-                        continue
-                    if rule == "ACG306" and f.level != "error":
-                        continue  # outdated but supported: not an end-of-life failure
-                    messages.append(f"{rule}: {f.message}")
-        unresolved = dfacts.unresolved is not None or dfacts.reference is None
-        if messages:
-            status = "fail"
-        elif unresolved and name != "reference resolves":
-            status, messages = "skip", ["the reference does not resolve"]
+def _unknown(dep: Any, rule_id: str) -> str | None:
+    """Why the rule cannot judge this deployment's form, or None."""
+    missing = []
+    for attribute, what in _READS.get(rule_id, ()):
+        value = getattr(dep, attribute, None)
+        if attribute == "location":
+            known = isinstance(value, str) and bool(value)
+        elif attribute == "os_profile":
+            known = value is not None and value is not UNKNOWN
+        elif isinstance(value, tuple):
+            known = all(v is not UNKNOWN for v in value)
         else:
-            status = "pass"
-        checks.append(CheckResult(name, rules, status, messages))
-    return DeploymentResult(dep.id, region, checks)
+            known = value is not UNKNOWN
+        if not known:
+            missing.append(what)
+    if missing:
+        return f"the deployment's {' and '.join(missing)} is not known in this form"
+    return None
+
+
+def _image_reference_unknown(dep: Any) -> bool:
+    return any(v is UNKNOWN for v in (dep.image_id, dep.shared_image_id,
+                                      dep.community_image_id))
+
+
+def _checks(dep: Any, dfacts: DeploymentFacts | None,
+            by_resource: dict[tuple[str, str], list[Any]],
+            the_plan: GatePlan) -> DeploymentResult:
+    region = _region(dep)
+    version_id = dfacts.version.version.id.lower() if dfacts and dfacts.version else None
+    unresolved = dfacts is not None and dfacts.unresolved is not None
+    threshold = _RANK[the_plan.fail_on]
+    checks: list[CheckResult] = []
+    for rule in the_plan.asked:
+        found = []
+        keys = [dep.id.lower()]
+        if rule.id in VERSION_RULES and version_id:
+            keys.append(version_id)
+        for key in keys:
+            for f in by_resource.get((rule.id, key), []):
+                if rule.id in ("ACG601", "ACG602") and f.region != region:
+                    continue  # another region's replicas are not this deployment's
+                if (rule.id, dep.kind) in (("ACG601", "vmss"), ("ACG602", "vm")):
+                    continue  # "with the instances it adds": VMs count for a VM, scale
+                    # sets and their instances for a scale set (product.md, "Gate")
+                found.append(f)
+        failing = [f for f in found if _RANK.get(f.level, 2) <= threshold]
+        if failing or found:
+            status = "fail" if failing else "warn"
+            messages = [f"{f.level}: {f.message}" for f in (failing or found)]
+        elif rule.id in _IMAGE_RULES and dfacts is None:
+            status, messages = _no_gallery_image(dep)
+        elif rule.id in _IMAGE_RULES and rule.id != "ACG801" and unresolved:
+            status, messages = "unknown", ["the image reference does not resolve (ACG801)"]
+        else:
+            why = _unknown(dep, rule.id)
+            status, messages = ("unknown", [why]) if why else ("pass", [])
+        checks.append(CheckResult(rule.id, rule.name, status, messages))
+    checks += [CheckResult(rule.id, rule.name, "skip", [why]) for rule, why in the_plan.left_out]
+    return DeploymentResult(dep.id, region, checks, the_plan.environment, the_plan.fail_on)
 
 
 def render_text(results: Sequence[DeploymentResult], failures_only: bool = False,
                 colour: bool = False) -> str:
-    """One line per check (`FAIL  region replicated  ACG603,ACG307  message`) under each
-    deployment, the verdict last; with failures_only, passing and skipped checks (and
-    deployments without a failure) are left out."""
+    """One line per rule asked (`FAIL  ACG603  deployment-region-not-replicated  message`)
+    under each deployment, the verdict last; with failures_only, only the failing lines
+    (and deployments with one)."""
     import click
 
     from .report.text import clean
     styles = {"pass": {"fg": "green"}, "fail": {"fg": "red", "bold": True},
-              "skip": {"dim": True}}
+              "warn": {"fg": "yellow"}, "unknown": {"fg": "yellow"}, "skip": {"dim": True}}
     lines = []
     for r in results:
         checks = [c for c in r.checks if c.status == "fail" or not failures_only]
         if not checks:
             continue
-        lines.append(clean(f"{r.id} ({r.region or 'region unknown'})"))
+        lines.append(clean(f"{r.id} ({r.region or 'region unknown'}; environment "
+                           f"{r.environment}, fails on {r.fail_on})"))
         for c in checks:
-            status = f"{c.status.upper():<4}"
+            status = f"{c.status.upper():<7}"
             if colour:
                 status = click.style(status, **styles[c.status])  # type: ignore[arg-type]
             detail = f"  {c.messages[0]}" if c.messages else ""
             more = f" (+{len(c.messages) - 1} more)" if len(c.messages) > 1 else ""
-            lines.append(f"  {status}  {c.name:<34} {','.join(c.rules):<15}"
-                         + clean(f"{detail}{more}"))
+            lines.append((f"  {status} {c.rule:<7} {c.name:<34}" + clean(f"{detail}{more}")).rstrip())
         lines.append("")
-    failed = sum(1 for r in results for c in r.checks if c.status == "fail")
-    total = sum(len(r.checks) for r in results)
-    verdict = "PASSED" if failed == 0 else "FAILED"
-    line = (f"gate {verdict}: {failed} of {total} checks failed for "
-            f"{len(results)} deployment(s)")
+    failed = [r for r in results if not r.passed]
+    counts = {s: sum(1 for r in results for c in r.checks if c.status == s)
+              for s in ("fail", "warn", "unknown")}
+    verdict = "PASSED" if not failed else "FAILED"
+    line = (f"gate {verdict}: {len(failed)} of {len(results)} deployment(s) failed; "
+            f"{counts['fail']} rule check(s) failed, {counts['warn']} below the gate's level, "
+            f"{counts['unknown']} unknown")
     if colour:
-        line = click.style(line, fg="green" if failed == 0 else "red", bold=True)
+        line = click.style(line, fg="green" if not failed else "red", bold=True)
     lines.append(line)
     return "\n".join(lines) + "\n"
 
 
 def render_json(results: Sequence[DeploymentResult]) -> dict[str, Any]:
-    return {"version": 1, "passed": all(r.passed for r in results), "deployments": [
-        {"id": r.id, "region": r.region, "passed": r.passed,
-         "checks": [{"name": c.name, "rules": list(c.rules), "status": c.status,
-                     "messages": c.messages} for c in r.checks]}
+    return {"version": 2, "passed": all(r.passed for r in results), "deployments": [
+        {"id": r.id, "region": r.region, "environment": r.environment, "failOn": r.fail_on,
+         "passed": r.passed,
+         "checks": [{"rule": c.rule, "name": c.name, "rules": list(c.rules),
+                     "status": c.status, "messages": c.messages} for c in r.checks]}
         for r in results]}

@@ -160,7 +160,10 @@ def test_action_gate(tmp_path):
         "command": "gate", "inventory": "samples/contoso", "deployment": str(deployment)})
     assert outputs["exit-code"] == "1" and exit_code == 1
     assert outputs["sarif-file"] == ""
-    assert "gate: FAILED" in summary and "| region replicated | ACG603, ACG307 | fail |" in summary
+    assert "gate: FAILED" in summary and "Environment production, fails on error." in summary
+    assert "| ACG603 | deployment-region-not-replicated | fail | error: " in summary
+    rows = [line for line in summary.splitlines() if line.startswith("| ACG")]
+    assert rows[0].startswith("| ACG603 ") and len(rows) == 22  # failures first, every rule
 
 
 def test_action_never_runs_python_rules_from_the_tree_unless_asked(tmp_path):

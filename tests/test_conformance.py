@@ -98,5 +98,6 @@ def test_gate_decisions_of_a_real_opa_match_the_embedded_gate(served_opa_url, tm
         path = tmp_path / f"d{n}.json"
         path.write_text(json.dumps([deployment]))
         embedded = gate([str(SAMPLE)], [str(path)], settings, NOW, load_registry())
-        assert statuses(gate_via_opa(engine, [str(path)], settings, NOW)) == \
+        assert statuses(gate_via_opa(engine, [str(path)], settings, NOW,
+                                     load_registry())) == \
             statuses(embedded), deployment["name"]

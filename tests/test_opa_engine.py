@@ -99,6 +99,7 @@ def test_bundle_layout_and_gate_decisions(tmp_path):
                           "properties": {"storageProfile": {
                               "imageReference": {"id": image_id},
                               "osDisk": {"managedDisk": {"storageAccountType": disk}}},
+                              "osProfile": {"computerName": "web", "adminUsername": "azureuser"},
                               "securityProfile": {"securityType": security}}})
         out = interp.query("x = data.gallerylint.gate.decision")
         assert out.ok()
@@ -110,6 +111,13 @@ def test_bundle_layout_and_gate_decisions(tmp_path):
     assert decide(base + "ubuntu-2004/versions/1.0.0", "westeurope")["allow"] is False
     assert decide(base + "ubuntu-2204", "westeurope", disk="Standard_LRS")["allow"] is False
     assert decide(base + "nope", "westeurope")["reasons"][0].startswith("ACG801")
+    # a generalized image needs an osProfile: a proposal without one is refused (ACG802)
+    interp.set_input({"type": "Microsoft.Compute/virtualMachines", "location": "westeurope",
+                      "properties": {"storageProfile": {
+                          "imageReference": {"id": base + "rhel9/versions/9.4.1"}}}})
+    answer = json.loads(str(interp.query("x = data.gallerylint.gate.decision")))
+    assert answer["bindings"]["x"]["allow"] is False
+    assert answer["bindings"]["x"]["reasons"][0].startswith("ACG802: sets no osProfile")
 
 
 def test_gate_policy_tests_pass_in_the_embedded_engine():

@@ -1,6 +1,7 @@
 """Waivers, baselines and the production gate."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,47 +133,104 @@ def gate(tmp_path, inventory, deployment, *extra):
     doc = json.loads(result.stdout)
     assert (result.returncode == 0) == doc["passed"]
     [deployment_result] = doc["deployments"]
-    return {c["name"]: c["status"] for c in deployment_result["checks"]}
+    return {c["rule"]: c["status"] for c in deployment_result["checks"]}
 
 
 BASE = [gallery(), definition(disallowed=["Standard_LRS"], security="TrustedLaunchSupported"),
         version("1.0.0", regions=[target("westeurope", 3), target("northeurope", 3)],
                 eol="2027-06-01", published="2026-11-01T00:00:00Z")]
+# rules.md, "Gate (v3)": every rule located on a deployment that this catalog holds, then
+# the checks on the version it uses.
+ASKED = ["ACG801", "ACG306", "ACG307", "ACG311", "ACG401", "ACG403", "ACG405", "ACG506",
+         "ACG603", "ACG609", "ACG702", "ACG703", "ACG802", "ACG803", "ACG901", "ACG902",
+         "ACG903", "ACG904", "ACG906", "ACG301", "ACG601", "ACG602"]
 
 
-def test_gate_all_checks_pass(tmp_path):
+def test_gate_asks_every_rule_that_judges_a_deployment(tmp_path):
     statuses = gate(tmp_path, BASE, [vm("new", security="TrustedLaunch")])
-    assert set(statuses.values()) == {"pass"} and len(statuses) == 7
+    assert list(statuses) == ASKED
+    assert set(statuses.values()) == {"pass"}
 
 
-@pytest.mark.parametrize("check,inventory,deployment", [
-    ("reference resolves", BASE, [vm("new", version_id("9.9.9"))]),
-    ("version not past end of life",
-     [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)], eol="2026-01-01")],
-     [vm("new")]),
-    ("region replicated", BASE, [vm("new", location="eastus")]),
-    ("region replicated", BASE, [vm("new", definition_id(), location="eastus")]),
-    ("enough replicas", BASE, [vmss("big", capacity=1900)]),
-    ("enough replicas", [*BASE, *[vm(f"old{i}") for i in range(60)]], [vm("new")]),
-    ("disk types allowed", BASE, [vm("new", disk="Standard_LRS")]),
-    ("security type allowed", BASE, [vm("new", security="ConfidentialVM")]),
-    ("no shallow replica in production",
-     [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)], eol="2027-06-01",
-                         mode="Shallow")],
-     [vm("new", tags={"environment": "production"})]),
+@pytest.mark.parametrize("rule,inventory,deployment,status", [
+    ("ACG801", BASE, [vm("new", version_id("9.9.9"))], "fail"),
+    ("ACG301", [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)],
+                                   eol="2026-01-01")], [vm("new")], "fail"),
+    ("ACG603", BASE, [vm("new", location="eastus")], "fail"),
+    ("ACG307", BASE, [vm("new", definition_id(), location="eastus")], "fail"),
+    ("ACG602", BASE, [vmss("big", capacity=1900)], "warn"),
+    ("ACG601", [*BASE, *[vm(f"old{i}") for i in range(60)]], [vm("new")], "warn"),
+    ("ACG401", BASE, [vm("new", disk="Standard_LRS")], "fail"),
+    ("ACG702", BASE, [vm("new", security="ConfidentialVM")], "fail"),
+    ("ACG403", [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)],
+                                   eol="2027-06-01", mode="Shallow")], [vm("new")], "warn"),
 ])
-def test_gate_each_check_fails(tmp_path, check, inventory, deployment):
+def test_gate_each_rule_fails_at_its_level(tmp_path, rule, inventory, deployment, status):
+    """A finding at or above gate.fail_on (default error) fails the deployment; one
+    below it is a warning line that does not."""
     statuses = gate(tmp_path, inventory, deployment)
-    assert statuses[check] == "fail", statuses
-    assert sum(1 for s in statuses.values() if s == "fail") >= 1
+    assert statuses[rule] == status, statuses
+    if status == "warn":
+        write(tmp_path / ".gallerylint.yaml", "gate:\n  fail_on: warning\n")
+        assert gate(tmp_path, inventory, deployment)[rule] == "fail"
 
 
-def test_gate_environment_option_makes_the_deployment_production(tmp_path):
+def test_gate_environments_choose_their_level_and_rules(tmp_path):
     inventory = [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)],
                                     eol="2027-06-01", mode="Shallow")]
-    assert gate(tmp_path, inventory, [vm("new")])["no shallow replica in production"] == "pass"
-    assert gate(tmp_path, inventory, [vm("new")], "--environment", "production")[
-        "no shallow replica in production"] == "fail"
+    write(tmp_path / ".gallerylint.yaml",
+          "gate:\n  environments:\n    Production:\n      fail_on: warning\n"
+          "      skip_rules: [ACG9]\n    dev:\n      rules: [replication, ACG403]\n")
+    prod = gate(tmp_path, inventory, [vm("new")])  # --environment defaults to production
+    assert prod["ACG403"] == "fail"
+    assert {prod[r] for r in ASKED if r.startswith("ACG9")} == {"skip"}
+    dev = gate(tmp_path, inventory, [vm("new")], "--environment", "dev")
+    assert dev["ACG403"] == "pass"  # not production: one instance of a shallow version
+    asked = {r for r, s in dev.items() if s != "skip"}
+    assert "ACG603" in asked and "ACG401" not in asked
+    write(tmp_path / ".gallerylint.yaml", "gate:\n  environments:\n    x:\n"
+          "      rules: [no-such-rule]\n")
+    inv = write(tmp_path / "inventory.json", inventory)
+    dep = write(tmp_path / "deployment.json", [vm("new")])
+    bad = gallerylint("gate", "--inventory", str(inv), "--deployment", str(dep),
+                      "--environment", "x", cwd=tmp_path)
+    assert bad.returncode == 2 and "gate.environments.x" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_gate_judges_a_deployment_without_a_gallery_image(tmp_path):
+    """A Marketplace scale set with VM applications: the image rules do not apply, and the
+    application rules still judge it (never an unresolved gallery reference)."""
+    market = vmss("market", None, capacity=2)
+    market["properties"]["virtualMachineProfile"]["storageProfile"]["imageReference"] = {
+        "publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server",
+        "version": "latest"}
+    apps = "/".join(definition_id().split("/")[:-2]) + "/applications/agent/versions/1.0.0"
+    market["properties"]["virtualMachineProfile"]["applicationProfile"] = {
+        "galleryApplications": [{"packageReferenceId": apps}, {"packageReferenceId": apps}]}
+    statuses = gate(tmp_path, BASE, [market])
+    assert statuses["ACG801"] == "skip" and statuses["ACG603"] == "skip"
+    assert statuses["ACG405"] == "skip"  # judges gallery-image deployments only
+    assert statuses["ACG904"] == "fail"  # the same application twice: Azure rejects it
+    assert [r for r, s in statuses.items() if s == "fail"] == ["ACG904"]
+
+
+def test_gate_says_unknown_when_the_form_cannot_carry_the_fact(tmp_path):
+    template = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+                "parameters": {"size": {"type": "string"}, "disk": {"type": "string"}},
+                "resources": [{"type": "Microsoft.Compute/virtualMachines",
+                               "apiVersion": "2024-07-01", "name": "web",
+                               "location": "westeurope",
+                               "properties": {"hardwareProfile": {
+                                   "vmSize": "[parameters('size')]"},
+                                   "storageProfile": {"imageReference": {"id": version_id()},
+                                                      "osDisk": {"managedDisk": {
+                                                          "storageAccountType":
+                                                          "[parameters('disk')]"}}}}}]}
+    statuses = gate(tmp_path, BASE, template)
+    assert statuses["ACG703"] == "unknown" and statuses["ACG401"] == "unknown"
+    assert statuses["ACG801"] == "pass" and statuses["ACG603"] == "pass"
 
 
 def test_gate_text_output_and_no_deployment_is_exit_2(tmp_path):
@@ -181,7 +239,8 @@ def test_gate_text_output_and_no_deployment_is_exit_2(tmp_path):
     result = gallerylint("gate", "--inventory", str(inv), "--deployment", str(dep), "--now", NOW,
                          cwd=tmp_path)
     assert result.returncode == 1
-    assert "FAIL  region replicated" in result.stdout and "gate FAILED" in result.stdout
+    assert re.search(r"FAIL +ACG603 +deployment-region-not-replicated +error: ", result.stdout)
+    assert "gate FAILED: 1 of 1 deployment(s) failed" in result.stdout
     empty = write(tmp_path / "empty.json", [gallery("other")])
     result = gallerylint("gate", "--inventory", str(inv), "--deployment", str(empty),
                          cwd=tmp_path)

@@ -60,6 +60,10 @@ def gate_facts(facts: Facts) -> dict[str, Any]:
             "production": bool(df.gallery and facts.gallery_production.get(
                 df.gallery.id.lower())),
         }
+        if isinstance(d.os_state, str):
+            definitions[d.id.lower()]["os_state"] = d.os_state
+        if d.purchase_plan is None or isinstance(d.purchase_plan, dict):
+            definitions[d.id.lower()]["purchase_plan"] = d.purchase_plan
         for vf in df.versions:  # features with startsAtVersion apply per version
             entry = versions.get(vf.version.id.lower())
             if entry is not None:
@@ -82,10 +86,17 @@ def gate_facts(facts: Facts) -> dict[str, Any]:
             "instances_per_replica": settings.replication.instances_per_replica,
             "production_tag_values": list(settings.environments.production_tag_values),
             "shallow_max_instances": settings.storage.shallow_max_instances,
+            "hdd_os_retired": _hdd_os_retired(settings, now),
         },
         "versions": versions,
         "definitions": definitions,
     }
+
+
+def _hdd_os_retired(settings: Any, now: datetime) -> bool:
+    from ..names import parse_time
+    retirement = parse_time(settings.storage.hdd_os_retirement)
+    return isinstance(retirement, datetime) and not now < retirement
 
 
 def bundle_files() -> list[tuple[str, bytes]]:

@@ -18,12 +18,22 @@ reasons := decision.reasons
 
 # decide(deployment, facts): tests call it directly (see policies/lib/gallerylint.rego
 # for why policies are tested through functions rather than `with input as`).
-decide(deployment, facts) := {"allow": count(found) == 0, "reasons": [r | some r in found]} if {
+decide(deployment, facts) := {"allow": count(blocking) == 0, "reasons": [r | some r in found]} if {
 	found := {r | some r in all_reasons(deployment, facts)}
+	blocking := {r | some r in found; blocks(r)}
 }
 
+# `allow` follows the gate's default level (error): a reason of a rule whose level is a
+# warning (rules.md) does not block unless it says "(error)". `gallerylint gate --engine opa`
+# applies the configured levels itself, from the reasons.
+warning_rules := {"ACG403", "ACG405", "ACG601", "ACG602"}
+
+blocks(reason) if not substring(reason, 0, 6) in warning_rules
+
+blocks(reason) if contains(reason, " (error): ")
+
 all_reasons(deployment, facts) := array.concat(
-	reference_reasons(deployment, facts),
+	array.concat(reference_reasons(deployment, facts), proposal_reasons(deployment, facts)),
 	array.concat(version_reasons(deployment, facts), definition_reasons(deployment, facts)),
 )
 
@@ -68,6 +78,7 @@ version(d, facts) := facts.versions[version_id(d, facts)]
 
 reference_reasons(d, facts) := array.concat(
 	[r |
+		gallery_image(d)
 		not definition(d, facts)
 		r := concat("", ["ACG801: image reference ", image_id(d), " does not resolve in the inventory"])
 	],
@@ -78,16 +89,15 @@ reference_reasons(d, facts) := array.concat(
 )
 
 # Shared and community gallery references are not resolved from the bundle's facts: the
-# gate fails closed on them, as on a deployment without a gallery image.
+# gate fails closed on them. A deployment without a gallery image (Marketplace, managed
+# image) is no unresolved reference: the rules that judge gallery images do not apply.
 no_id_reason(ref) := "ACG801: shared and community gallery references are not resolved by the bundle; use gallerylint gate" if {
 	some key in ["sharedGalleryImageId", "communityGalleryImageId"]
 	ref[key]
 }
 
-no_id_reason(ref) := "ACG801: the deployment does not reference a gallery image" if {
-	not ref.sharedGalleryImageId
-	not ref.communityGalleryImageId
-}
+# An imageReference.id into a gallery (a managed image's ID is not one).
+gallery_image(d) if contains(image_id(d), "/providers/microsoft.compute/galleries/")
 
 image_reference(d) := storage(d).imageReference
 
@@ -209,3 +219,87 @@ version_has_allowed(d, facts) if "allowed_security_types" in object.keys(version
 security_type(d) := lower(security_profile(d).securityType) if security_profile(d).securityType
 
 security_type(d) := "standard" if not security_profile(d).securityType
+
+# A deployment is judged as the proposal it is, unless gallerylint marked it as read from
+# live inventory ("x-gallerylint": {"live": true}), which Azure already accepted; a fact
+# gallerylint could not read is listed in "x-gallerylint".unknown and never judged.
+marks(d) := object.get(d, "x-gallerylint", {})
+
+proposed(d) if not marks(d).live == true
+
+known(d, fact) if not fact in object.get(marks(d), "unknown", [])
+
+# Present (even as {}) means set: a body test on an empty object is not portable.
+os_profile_set(d) if {
+	is_scale_set(d)
+	"osProfile" in object.keys(d.properties.virtualMachineProfile)
+}
+
+os_profile_set(d) if {
+	not is_scale_set(d)
+	"osProfile" in object.keys(d.properties)
+}
+
+os_state(d, facts) := lower(definition(d, facts).os_state)
+
+# The plan as Azure compares it: name, publisher and product, lowercased; null when absent.
+deployment_plan(d) := {k: lower(d.plan[k]) | some k in ["name", "publisher", "product"]} if is_object(d.plan)
+
+deployment_plan(d) := null if not is_object(object.get(d, "plan", null))
+
+plan_text(p) := "none" if p == null
+
+plan_text(p) := concat("/", [p.publisher, p.product, p.name]) if p != null
+
+proposal_reasons(d, facts) := array.concat(
+	array.concat(os_state_reasons(d, facts), plan_reasons(d, facts)),
+	hdd_reasons(d, facts),
+)
+
+os_state_reasons(d, facts) := array.concat(
+	[r |
+		proposed(d)
+		known(d, "osProfile")
+		os_state(d, facts) == "specialized"
+		os_profile_set(d)
+		r := "ACG802: sets an osProfile, but its image definition is Specialized: Azure rejects it (\"Parameter 'osProfile' is not allowed\")"
+	],
+	[r |
+		proposed(d)
+		known(d, "osProfile")
+		os_state(d, facts) == "generalized"
+		not os_profile_set(d)
+		r := "ACG802: sets no osProfile, but its image definition is Generalized: Azure rejects it (\"Required parameter 'osProfile' is missing\")"
+	],
+)
+
+plan_reasons(d, facts) := [r |
+	proposed(d)
+	known(d, "plan")
+	def := definition(d, facts)
+	"purchase_plan" in object.keys(def)
+	deployment_plan(d) != def.purchase_plan
+	r := concat("", [
+		"ACG803: plan ", plan_text(deployment_plan(d)), " differs from the image definition's purchasePlan ",
+		plan_text(def.purchase_plan), ": Azure rejects the deployment",
+	])
+]
+
+os_disk(d) := object.get(storage(d), "osDisk", {})
+
+ephemeral(d) if os_disk(d).diffDiskSettings.option
+
+hdd_message := "OS disk is Standard HDD (Standard_LRS): from September 8, 2028 Azure retires Standard HDD OS disks and converts them to Standard SSD"
+
+# ACG405 judges gallery-image deployments; after the retirement date it is an error.
+hdd_reasons(d, facts) := [r |
+	gallery_image(d)
+	lower(os_disk(d).managedDisk.storageAccountType) == "standard_lrs"
+	known(d, "ephemeralOsDisk")
+	not ephemeral(d)
+	r := concat("", [hdd_level(facts), hdd_message])
+]
+
+hdd_level(facts) := "ACG405 (error): " if facts.settings.hdd_os_retired == true
+
+hdd_level(facts) := "ACG405: " if not facts.settings.hdd_os_retired == true
