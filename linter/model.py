@@ -52,12 +52,12 @@ class Source:
     path: str
     line: int = 1
     column: int = 1
-    form: str = "azure"  # snapshot | azure | yaml | template | plan
+    form: str = "azure"  # snapshot | azure | yaml | template | plan | terraform
     properties: Mapping[str, tuple[int, int]] | None = None
 
     @property
     def from_iac(self) -> bool:
-        return self.form in ("template", "plan")
+        return self.form in ("template", "plan", "terraform")
 
     def line_of(self, *paths: str) -> tuple[int, int]:
         """The (line, column) of the first property path known, else the resource's."""
@@ -267,6 +267,7 @@ class Inventory:
     # Snapshots read: (path, metadata.createdAt as datetime or UNKNOWN, failedScopes)
     snapshots: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
     unknown_values: int = 0
+    notes: list[str] = field(default_factory=list)  # what the reading should say (stderr)
 
     def extend(self, other: "Inventory") -> None:
         self.galleries.extend(other.galleries)
@@ -284,6 +285,7 @@ class Inventory:
         self.duplicate_ids.extend(other.duplicate_ids)
         self.snapshots.extend(other.snapshots)
         self.unknown_values += other.unknown_values
+        self.notes.extend(other.notes)
 
     @property
     def resource_count(self) -> int:

@@ -68,8 +68,7 @@ def test_a_folder_of_nothing_gallerylint_reads_says_so(tmp_path):
 
 
 def test_files_people_write_are_exit_2_naming_their_form_never_invalid_json(tmp_path):
-    for name, form in (("main.tf", "Terraform source"), ("main.bicep", "Bicep source"),
-                       ("image.pkr.hcl", "Packer template")):
+    for name, form in (("main.bicep", "Bicep source"), ("image.pkr.hcl", "Packer template")):
         folder = tmp_path / name.replace(".", "_")
         folder.mkdir()
         (folder / name).write_text('resource "x" "y" {}\n')
@@ -77,6 +76,12 @@ def test_files_people_write_are_exit_2_naming_their_form_never_invalid_json(tmp_
             result = gallerylint("lint", target, cwd=tmp_path)
             assert result.returncode == 2 and form in result.stderr, result.stderr
             assert "invalid JSON" not in result.stderr
+    # Terraform source is read: a module of other resources reads none, and says so
+    folder = tmp_path / "tf"
+    folder.mkdir()
+    (folder / "main.tf").write_text('resource "x" "y" {}\n')
+    result = gallerylint("lint", str(folder), cwd=tmp_path)
+    assert result.returncode == 0 and "nothing to lint" in result.stderr
     legacy = tmp_path / "packer.json"
     legacy.write_text(json.dumps({"builders": [{"type": "azure-arm"}]}))
     result = gallerylint("lint", str(tmp_path / "packer.json"), cwd=tmp_path)

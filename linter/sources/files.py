@@ -30,22 +30,19 @@ SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMac
 # not read them yet: each is exit 2 naming its form and the way out, so that a folder
 # of them never passes on nothing.
 SOURCE_FORMS = {
-    ".tf": ("Terraform source", "lint the plan instead (terraform plan -out tf.plan && "
-            "terraform show -json tf.plan > plan.json), or leave .tf files out with "
-            "paths.exclude"),
     ".pkr.hcl": ("a Packer template", "gallerylint does not read Packer templates yet; leave "
                  "them out with paths.exclude"),
     ".pkr.json": ("a Packer template", "gallerylint does not read Packer templates yet; "
                   "leave them out with paths.exclude"),
-    ".bicep": ("Bicep source", "lint what Bicep compiles it to (bicep build main.bicep "
-               "--outfile main.json, or az bicep build), or leave .bicep files out with "
-               "paths.exclude"),
-    ".bicepparam": ("a Bicep parameters file", "compile it with bicep build-params, or leave "
-                    "it out with paths.exclude"),
+    ".bicepparam": ("a Bicep parameters file", "name its .bicep file, or lint what bicep "
+                    "build-params writes"),
 }
 # Variable files belong to their module or template: never linted on their own.
 VARIABLE_SUFFIXES = (".tfvars", ".tfvars.json", ".pkrvars.hcl", ".pkrvars.json")
-WALKED_SUFFIXES = (".json", ".yaml", ".yml", *SOURCE_FORMS, *VARIABLE_SUFFIXES)
+TERRAFORM_SUFFIX = ".tf"
+BICEP_SUFFIX = ".bicep"
+WALKED_SUFFIXES = (".json", ".yaml", ".yml", TERRAFORM_SUFFIX, BICEP_SUFFIX, *SOURCE_FORMS,
+                   *VARIABLE_SUFFIXES)
 
 
 def source_form(path: str) -> tuple[str, str] | None:
@@ -70,6 +67,7 @@ class Limits:
     max_file_bytes: int = 1 << 30  # 1 GiB
     max_yaml_alias_nodes: int = 10_000  # what aliases may expand to (billion laughs)
     max_depth: int = 64  # nesting of objects and arrays in templates, plans and YAML
+    bicep_timeout_seconds: float = 60  # one `bicep build`
 
 
 def is_parameters_file(path: str) -> bool:
@@ -444,7 +442,20 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
     With skip_unknown (the pre-commit hook, which names every staged file), a named file
     of no recognised form is skipped and counted, as one met while walking."""
     inventory = Inventory()
-    for path, named in walk(paths, exclude):
+    terraform: dict[str, list[str]] = {}  # module directory -> its .tf files met
+    entries = list(walk(paths, exclude))
+    bicep = [p for p, named in entries if named is not None and
+             p.lower().endswith(BICEP_SUFFIX)]
+    compiled_here: set[str] = set()
+    if bicep:
+        from .bicep import compiled_beside, executable
+        if executable() is not None:  # compiled from source: the copies beside are not read
+            compiled_here = {os.path.normpath(c) for c in map(compiled_beside, bicep) if c}
+    for path, named in entries:
+        if path.lower().endswith(BICEP_SUFFIX) or os.path.normpath(path) in compiled_here:
+            continue
+        if path.lower().endswith(".bicepparam") and not named:
+            continue  # read with its .bicep file, never on its own (rules.md, v3)
         if skip_unknown and named:
             named = False
         if named is None:
@@ -455,6 +466,16 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
                 raise InputError(path, "a variables file is read with its module or template, "
                                  "never on its own", hint="lint the template or plan it is for")
             inventory.skipped_files.append(path)
+            continue
+        if path.lower().endswith(TERRAFORM_SUFFIX):
+            # A module is a directory: a named .tf file reads all of its directory's.
+            directory = os.path.dirname(path) or "."
+            files = terraform.setdefault(directory, [])
+            if named:
+                from .terraform import _tf_files
+                files.extend(f for f in _tf_files(directory) if f not in files)
+            elif path not in files:
+                files.append(path)
             continue
         written = source_form(path)
         if written is not None:
@@ -489,6 +510,18 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
             load_document(parsed, form, inventory)
         inventory.files[path] = form
         del parsed
+    if bicep:
+        from .bicep import load_bicep_files
+        from .template import DEFAULT_SCOPE
+        load_bicep_files(bicep, inventory, deployment_scope or DEFAULT_SCOPE,
+                         limits.bicep_timeout_seconds, inventory.notes)
+    if terraform:
+        from .template import DEFAULT_SCOPE
+        from .terraform import load_modules
+        load_modules(terraform, inventory, deployment_scope or DEFAULT_SCOPE)
+        for files in terraform.values():
+            for path in files:
+                inventory.files[path] = "terraform"
     _deduplicate(inventory)
     return inventory
 

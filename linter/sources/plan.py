@@ -57,6 +57,15 @@ def _merge_unknown(after: Any, unknown: Any) -> Any:
     return after
 
 
+def _or_default(a: dict, key: str, default: Any) -> Any:
+    """The argument, or the provider's default when it is absent, null or empty; an
+    unknown value stays UNKNOWN (it is falsy, so `or` would replace it)."""
+    value = a.get(key)
+    if value is UNKNOWN:
+        return UNKNOWN
+    return value or default
+
+
 def _block(value: Any) -> Any:
     """The first element of a Terraform block list, {} when absent, UNKNOWN when unknown."""
     if value is UNKNOWN:
@@ -236,23 +245,62 @@ class _PlanReader:
             resource, locations = builder(self, rc, after)
             resource["id"] = self._resource_id(rtype, after, address)
             self.unknown += _count_unknown(resource)
-            node = None
-            if self.positioned is not None:
-                seq = self.positioned.get("resource_changes")
-                if isinstance(seq, list) and index < len(seq):
-                    node = seq[index]
-            positions: dict[str, tuple[int, int]] = {}
-            line, column = 1, 1
-            if node is not None:
-                line, column = _node_line(node)
-                for key, path in locations.items():
-                    pos = _position(node, ("change", "after", *path))
-                    if pos:
-                        positions[key] = pos
+            path, line, column, positions = self.place(index, locations)
             kind = azure.resource_kind(resource)
-            azure.add_resource(inventory, resource, Source(self.path, line, column, "plan",
+            azure.add_resource(inventory, resource, Source(path, line, column, self.form,
                                                            positions), kind)
         inventory.unknown_values += self.unknown
+
+    form = "plan"
+
+    def place(self, index: int, locations: dict[str, tuple[Any, ...]]
+              ) -> tuple[str, int, int, dict[str, tuple[int, int]]]:
+        """The file, line and column of a resource change, and of each located key."""
+        node = None
+        if self.positioned is not None:
+            seq = self.positioned.get("resource_changes")
+            if isinstance(seq, list) and index < len(seq):
+                node = seq[index]
+        positions: dict[str, tuple[int, int]] = {}
+        line, column = 1, 1
+        if node is not None:
+            line, column = _node_line(node)
+            for key, path in locations.items():
+                pos = _position(node, ("change", "after", *path))
+                if pos:
+                    positions[key] = pos
+        return self.path, line, column, positions
+
+
+class SourcePlanReader(_PlanReader):
+    """Resources read from Terraform source, as resource changes of a plan
+    (linter/sources/terraform.py builds them): located in their `.tf` files, at the
+    argument's line, else the nearest enclosing block's, else the resource block's."""
+
+    form = "terraform"
+
+    def __init__(self, doc: dict, places: list[tuple[str, int, int, dict]],
+                 scope_id: str) -> None:
+        super().__init__(places[0][0] if places else "-", doc, None, scope_id)
+        self.places = places
+
+    def _resource_id(self, rtype: str, after: dict, address: str) -> str | None:
+        known = after.get("id")
+        if isinstance(known, str) and known.startswith("/subscriptions/"):
+            return known
+        return super()._resource_id(rtype, after, address)
+
+    def place(self, index: int, locations: dict[str, tuple[Any, ...]]
+              ) -> tuple[str, int, int, dict[str, tuple[int, int]]]:
+        path, line, column, by_path = self.places[index]
+        positions = {}
+        for key, where in locations.items():
+            for n in range(len(where), 0, -1):
+                pos = by_path.get(tuple(where[:n]))
+                if pos is not None:
+                    positions[key] = pos
+                    break
+        return path, line, column, positions
 
 
 def rc_of(reader: "_PlanReader", address: str) -> dict:
@@ -323,11 +371,11 @@ def _image(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
         "osType": a.get("os_type"),
         "osState": UNKNOWN if specialized is UNKNOWN else (
             "Specialized" if specialized else "Generalized"),
-        "hyperVGeneration": a.get("hyper_v_generation") or "V1",
+        "hyperVGeneration": _or_default(a, "hyper_v_generation", "V1"),
         "architecture": a.get("architecture"),
         "features": features,
-        "disallowed": {"diskTypes": a.get("disk_types_not_allowed") or []},
-        "endOfLifeDate": a.get("end_of_life_date") or None,
+        "disallowed": {"diskTypes": _or_default(a, "disk_types_not_allowed", [])},
+        "endOfLifeDate": _or_default(a, "end_of_life_date", None),
         "eula": a.get("eula"), "privacyStatementUri": a.get("privacy_statement_uri"),
         "releaseNoteUri": a.get("release_note_uri"),
         "purchasePlan": UNKNOWN if plan is UNKNOWN else (
@@ -375,7 +423,7 @@ def _version(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
             locations[f"targetRegions[{i}].storageAccountType"] = (
                 "target_region", i, "storage_account_type")
     pp = {"targetRegions": targets, "excludeFromLatest": a.get("exclude_from_latest"),
-          "endOfLifeDate": a.get("end_of_life_date") or None,
+          "endOfLifeDate": _or_default(a, "end_of_life_date", None),
           "replicationMode": a.get("replication_mode")}
     props: dict[str, Any] = {"publishingProfile": pp}
     deletion = a.get("deletion_of_replicated_locations_enabled")
@@ -392,7 +440,7 @@ def _application(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     return ({"name": a.get("name"), "type": "Microsoft.Compute/galleries/applications",
              "location": a.get("location"), "tags": a.get("tags"),
              "properties": {"supportedOSType": a.get("supported_os_type"),
-                            "endOfLifeDate": a.get("end_of_life_date") or None}},
+                            "endOfLifeDate": _or_default(a, "end_of_life_date", None)}},
             {"name": ("name",), "location": ("location",)})
 
 
@@ -406,7 +454,7 @@ def _app_version(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
         for tr in (regions if isinstance(regions, list) else [])]
     source = _block(a.get("source"))
     pp = {"targetRegions": targets, "excludeFromLatest": a.get("exclude_from_latest"),
-          "endOfLifeDate": a.get("end_of_life_date") or None,
+          "endOfLifeDate": _or_default(a, "end_of_life_date", None),
           "source": UNKNOWN if source is UNKNOWN else {
               "mediaLink": source.get("media_link"),
               "defaultConfigurationLink": source.get("default_configuration_link")}}

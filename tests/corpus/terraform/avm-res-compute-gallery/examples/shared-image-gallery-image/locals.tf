@@ -1,0 +1,5 @@
+locals {
+  tags = {
+    scenario = "Image Gallery with Images Sample"
+  }
+}
