@@ -322,7 +322,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category,
-                    notes=[*expiry_notes(settings, now),
+                    notes=[*result.inventory.notes, *expiry_notes(settings, now),
                            *stale_waiver_notes(settings, findings, result.rules, now)],
                     warnings=[p.text for p in snapshot_problems(
                         result.inventory, now, settings.input.max_snapshot_age_hours)])

@@ -110,6 +110,7 @@ class InputLimits:
     max_yaml_alias_nodes: int = 10_000
     max_depth: int = 64
     max_snapshot_age_hours: float = 48
+    bicep_timeout_seconds: float = 60
 
 
 @dataclass(frozen=True)

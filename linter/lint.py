@@ -38,7 +38,8 @@ class LintResult:
 def input_limits(settings: Settings) -> Limits:
     return Limits(max_file_bytes=settings.input.max_file_bytes,
                   max_yaml_alias_nodes=settings.input.max_yaml_alias_nodes,
-                  max_depth=settings.input.max_depth)
+                  max_depth=settings.input.max_depth,
+                  bicep_timeout_seconds=settings.input.bicep_timeout_seconds)
 
 
 def select_rules(registry: Registry, settings: Settings, only: Sequence[str] = (),
