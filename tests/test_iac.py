@@ -304,3 +304,50 @@ def test_templates_and_parameters_files_with_comments(tmp_path):
         '{\n  // the value\n  "parameters": {"p": {"value": "Community"}}\n}\n')
     results = sarif_results(str(tmp_path / "t.json"))
     assert [r["ruleId"] for r in results if r["ruleId"] == "ACG501"] == ["ACG501"]
+
+
+def test_a_module_parameter_given_as_one_conditional_expression_is_evaluated(tmp_path):
+    """Bicep writes an optional module parameter as one expression for the whole entry:
+    [if(cond, createObject('value', X), createObject('value', Y))], and the same through
+    union() and coalesce(); its value reaches the module's resources."""
+    import json as _json
+    child = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                   "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+        "parameters": {"hyperVGeneration": {"type": "string"}, "osType": {"type": "string"},
+                       "name": {"type": "string"}},
+        "resources": [{"type": "Microsoft.Compute/galleries/images", "apiVersion": "2023-07-03",
+                       "name": "[format('acg/{0}', parameters('name'))]",
+                       "location": "westeurope",
+                       "properties": {"osType": "[parameters('osType')]", "osState": "Generalized",
+                                      "hyperVGeneration": "[parameters('hyperVGeneration')]",
+                                      "identifier": {"publisher": "p", "offer": "o",
+                                                     "sku": "[parameters('name')]"}}}]}
+
+    def module(name, entry):
+        return {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
+                "name": name, "properties": {
+                    "mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
+                    "template": child,
+                    "parameters": {"name": {"value": name}, "osType": {"value": "Linux"},
+                                   "hyperVGeneration": entry}}}
+    template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                   "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+        "parameters": {"gen": {"type": "string", "defaultValue": ""}},
+        "resources": [
+            module("by-if", "[if(empty(parameters('gen')), createObject('value', 'V1'), "
+                            "createObject('value', parameters('gen')))]"),
+            module("by-union", "[union(createObject(), createObject('value', 'V1'))]"),
+            module("by-coalesce", "[coalesce(null(), createObject('value', 'V1'))]"),
+            module("unknown", "[if(equals(utcNow(), 'x'), createObject('value', 'V2'), "
+                              "createObject('value', 'V1'))]"),
+        ]}
+    path = tmp_path / "main.json"
+    path.write_text(_json.dumps(template))
+    from linter.sources import load_paths
+    generations = {d.name: d.properties.get("hyperVGeneration")
+                   for d in load_paths([str(path)]).definitions}
+    assert generations["by-if"] == generations["by-union"] == generations["by-coalesce"] == "V1"
+    from linter.model import UNKNOWN
+    assert generations["unknown"] is UNKNOWN

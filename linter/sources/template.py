@@ -333,7 +333,15 @@ class _TemplateReader:
             passed = props.get("parameters")
             if isinstance(passed, dict):
                 for name, entry in passed.items():
-                    if isinstance(entry, dict) and "value" in entry:
+                    if isinstance(entry, str):
+                        # The whole entry as one expression, as Bicep writes an optional
+                        # module parameter: [if(c, createObject('value', x), ...)], or
+                        # the same through union() or coalesce().
+                        entry_value = self.evaluate(entry, passed, name)
+                        values[name.lower()] = entry_value["value"] \
+                            if isinstance(entry_value, dict) and "value" in entry_value \
+                            else UNKNOWN
+                    elif isinstance(entry, dict) and "value" in entry:
                         values[name.lower()] = self.evaluate(entry["value"], entry, "value")
                     else:
                         values[name.lower()] = UNKNOWN  # a Key Vault reference
