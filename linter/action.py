@@ -19,7 +19,7 @@ from pathlib import Path
 
 
 # Inputs that hold a list, one entry a line; every other input is one line of text.
-LIST_INPUTS = ("PATHS", "INVENTORY", "DEPLOYMENT")
+LIST_INPUTS = ("PATHS", "INVENTORY", "DEPLOYMENT", "SUBSCRIPTIONS", "MANAGEMENT_GROUPS")
 
 
 class RefusedInput(ValueError):
@@ -39,7 +39,11 @@ def _flag(name: str) -> bool:
 
 
 def _paths(text: str) -> list[str]:
-    return [p for line in text.splitlines() for p in shlex.split(line)] or ["."]
+    return _entries(text) or ["."]
+
+
+def _entries(text: str) -> list[str]:
+    return [p for line in text.splitlines() for p in shlex.split(line)]
 
 
 def _write_output(values: dict[str, str]) -> None:
@@ -494,16 +498,45 @@ def run_gate() -> dict[str, str]:
             "existing-findings": "0", "fixed-findings": "0", "exit-code": str(proc.returncode)}
 
 
+def run_export() -> dict[str, str]:
+    """`export` with the job's Azure sign-in: the snapshot the nightly lints and keeps."""
+    output = _input("OUTPUT") or "snapshot/estate.json"
+    args = ["export", "--output", output]
+    for sub in _entries(_input("SUBSCRIPTIONS")):
+        args += ["--subscription", sub]
+    for group in _entries(_input("MANAGEMENT_GROUPS")):
+        args += ["--management-group", group]
+    source = _input("SOURCE") or "resource-graph"
+    if source not in ("resource-graph", "arm"):
+        raise RefusedInput("the input source must be 'resource-graph' or 'arm'")
+    args += ["--source", source]
+    if _input("ARM_ENDPOINT"):
+        args += ["--arm-endpoint", _input("ARM_ENDPOINT")]
+    if _flag("ALLOW_PARTIAL"):
+        args.append("--allow-partial")
+    target = _workspace() / output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    proc = _gallerylint(args)
+    job_log(proc.stderr)
+    ok = proc.returncode == 0 and target.is_file()
+    title = "# gallerylint export: " + (f"wrote {output}" if ok else "FAILED")
+    _append_summary(f"{title}\n\n" + quoted(proc.stderr.strip() or "(no output)"))
+    return {"sarif-file": "", "findings": "0", "new-findings": "0", "existing-findings": "0",
+            "fixed-findings": "0", "snapshot-file": output if ok else "",
+            "exit-code": str(proc.returncode)}
+
+
 def main() -> None:
     empty = {"sarif-file": "", "findings": "0", "new-findings": "0", "existing-findings": "0",
              "fixed-findings": "0", "category": ""}
     try:
         command = _input("COMMAND", "lint") or "lint"
-        if command not in ("lint", "gate"):
-            raise RefusedInput("the input command must be 'lint' or 'gate'")
+        if command not in ("lint", "gate", "export"):
+            raise RefusedInput("the input command must be 'lint', 'gate' or 'export'")
         out_dir = Path(os.environ.get("RUNNER_TEMP") or tempfile.mkdtemp()) / "gallerylint"
         out_dir.mkdir(parents=True, exist_ok=True)
-        outputs = run_lint(out_dir) if command == "lint" else run_gate()
+        outputs = run_lint(out_dir) if command == "lint" else (
+            run_gate() if command == "gate" else run_export())
     except RefusedInput as exc:
         job_log(f"gallerylint action: {exc}")
         _append_summary("# gallerylint failed\n\n" + quoted(str(exc)))

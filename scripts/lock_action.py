@@ -23,6 +23,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "requirements" / "action.txt"
+EXPORT_TARGET = ROOT / "requirements" / "export.txt"
 # The runner's interpreter: markers are judged for a CPython 3.11 Linux runner.
 ENVIRONMENT = {"python_version": "3.11", "python_full_version": "3.11.0",
                "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
@@ -30,19 +31,21 @@ ENVIRONMENT = {"python_version": "3.11", "python_full_version": "3.11.0",
                "platform_python_implementation": "CPython", "extra": ""}
 
 
-def runtime_closure(root: str) -> dict[str, str]:
-    """name -> installed version for `root`'s requirements without extras, recursively."""
+def runtime_closure(root: str, extra: str = "") -> dict[str, str]:
+    """name -> installed version for `root`'s requirements (with one extra, or none),
+    recursively; the dependencies' own extras are never taken."""
     pinned: dict[str, str] = {}
-    todo = [Requirement(r) for r in metadata.requires(root) or []]
+    todo = [(Requirement(r), True) for r in metadata.requires(root) or []]
     while todo:
-        req = todo.pop()
-        if req.marker is not None and not req.marker.evaluate(ENVIRONMENT):
+        req, top = todo.pop()
+        env = {**ENVIRONMENT, "extra": extra if top else ""}
+        if req.marker is not None and not req.marker.evaluate(env):
             continue
         name = req.name.lower().replace("_", "-")
         if name in pinned:
             continue
         pinned[name] = metadata.version(req.name)
-        todo += [Requirement(r) for r in metadata.requires(req.name) or []]
+        todo += [(Requirement(r), False) for r in metadata.requires(req.name) or []]
     return pinned
 
 
@@ -72,18 +75,26 @@ def hashes(name: str, version: str) -> list[str]:
     return sorted(digests)
 
 
-def main() -> int:
-    pinned = runtime_closure("gallerylint")
-    lines = ["# The Action's runtime dependencies, pinned with the hash of every file PyPI",
+def write(target: Path, pinned: dict[str, str], what: str) -> None:
+    lines = [f"# {what}, pinned with the hash of every file PyPI",
              "# holds for each release. Written by scripts/lock_action.py; do not edit.", ""]
     for name in sorted(pinned):
         digests = hashes(name, pinned[name])
         lines.append(f"{name}=={pinned[name]} \\")
         lines += [f"    --hash=sha256:{d}" + (" \\" if i < len(digests) - 1 else "")
                   for i, d in enumerate(digests)]
-    TARGET.parent.mkdir(exist_ok=True)
-    TARGET.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}: {len(pinned)} packages", file=sys.stderr)
+    target.parent.mkdir(exist_ok=True)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {target.relative_to(ROOT)}: {len(pinned)} packages", file=sys.stderr)
+
+
+def main() -> int:
+    pinned = runtime_closure("gallerylint")
+    write(TARGET, pinned, "The Action's runtime dependencies")
+    # `command: export` also needs the Azure SDK: what the `azure` extra adds.
+    export = {k: v for k, v in runtime_closure("gallerylint", "azure").items()
+              if k not in pinned}
+    write(EXPORT_TARGET, export, "What the Action's export adds (the `azure` extra)")
     return 0
 
 

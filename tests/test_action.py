@@ -91,6 +91,11 @@ def run_action(tmp_path: Path, inputs: dict[str, str], workspace: Path = ROOT,
         condition = step.get("if")
         if condition and "exit-code != '0'" in condition and outputs.get("exit-code") == "0":
             continue
+        if condition and "inputs.command == 'export'" in condition and \
+                values["command"] != "export":
+            continue
+        assert not condition or "exit-code" in condition or "inputs.command" in condition, \
+            f"run_action does not know the condition {condition!r}"
         # setup-python puts its interpreter first on PATH; here, the given one or the tests'.
         bin_dir = (python or Path(sys.executable)).parent
         path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"

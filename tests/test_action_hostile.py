@@ -21,21 +21,23 @@ print(os.environ.get("MARKER_SECRET", ""))
 """
 
 
-def _runtime_requirements() -> set[str]:
-    """gallerylint's runtime dependencies (no extras), followed through theirs."""
+def _runtime_requirements(extra: str = "") -> set[str]:
+    """gallerylint's runtime dependencies (with one extra, or none), followed through
+    theirs."""
     from importlib import metadata
 
     from packaging.requirements import Requirement
     names: set[str] = set()
-    todo = [Requirement(r) for r in metadata.requires("gallerylint") or []]
+    todo = [(Requirement(r), True) for r in metadata.requires("gallerylint") or []]
     while todo:
-        req = todo.pop()
-        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+        req, top = todo.pop()
+        if req.marker is not None and not req.marker.evaluate(
+                {"extra": extra if top else ""}):
             continue
         name = req.name.lower().replace("_", "-")
         if name not in names:
             names.add(name)
-            todo += [Requirement(r) for r in metadata.requires(req.name) or []]
+            todo += [(Requirement(r), False) for r in metadata.requires(req.name) or []]
     return names
 
 
@@ -44,6 +46,18 @@ def test_the_action_lock_pins_every_runtime_dependency_with_hashes():
     pinned = {line.split("==")[0].strip().lower() for line in text.splitlines()
               if "==" in line and not line.startswith("#")}
     assert _runtime_requirements() <= pinned, "run scripts/lock_action.py"
+    blocks = text.split("==")[1:]
+    assert blocks and all("--hash=sha256:" in block for block in blocks)
+
+
+def test_the_export_lock_pins_what_the_azure_extra_adds_with_hashes():
+    base = (ROOT / "requirements" / "action.txt").read_text()
+    text = (ROOT / "requirements" / "export.txt").read_text()
+    pinned = {line.split("==")[0].strip().lower() for t in (base, text)
+              for line in t.splitlines() if "==" in line and not line.startswith("#")}
+    needed = _runtime_requirements("azure")
+    assert {"azure-identity", "azure-mgmt-compute"} <= needed
+    assert needed <= pinned, "run scripts/lock_action.py"
     blocks = text.split("==")[1:]
     assert blocks and all("--hash=sha256:" in block for block in blocks)
 
