@@ -10,6 +10,7 @@ import json
 import os
 import re
 import sys
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 
@@ -320,6 +321,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
         findings = [f for f in apply_baseline(findings, baseline)
                     if f.baseline_state != "absent" or f.rule_id in known]
     report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
+                    config_path=settings.path,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category,
                     notes=[*result.inventory.notes, *expiry_notes(settings, now),
@@ -633,9 +635,16 @@ def rules_command(fmt: str, config_path: str | None) -> None:
     from .rules.registry import load_registry
     settings = load_settings(config_path)
     registry = load_registry(settings.rule_paths, settings.allow_python)
+    from .lint import select_rules
+    enabled = {r.id for r in select_rules(registry, settings)}
+
+    def level(r: Any) -> str:
+        setting = settings.rules.get(r.id) or settings.rules.get(r.name)
+        return setting.level if setting is not None and setting.level else r.level
     if fmt == "json":
-        doc = {"version": 1, "rules": [
-            {"id": r.id, "name": r.name, "level": r.level, "tags": list(r.tags),
+        doc = {"version": 2, "config": settings.path, "rules": [
+            {"id": r.id, "name": r.name, "level": level(r), "defaultLevel": r.level,
+             "enabled": r.id in enabled, "tags": list(r.tags),
              "summary": r.summary, "language": r.language, "helpUri": r.help_uri,
              "securitySeverity": r.security_severity, "builtin": r.builtin}
             for r in registry]}
@@ -645,8 +654,53 @@ def rules_command(fmt: str, config_path: str | None) -> None:
     else:
         for r in registry:
             tags = ",".join(r.tags)
-            click.echo(f"{r.id}  {r.name:<34} {r.level:<8} {r.language:<6} {tags:<34} "
-                       f"{r.summary}")
+            state = "" if r.id in enabled else " (off)"
+            shown = level(r) + ("*" if level(r) != r.level else "")
+            click.echo(f"{r.id}  {r.name:<34} {shown:<8} {r.language:<6} {tags:<34} "
+                       f"{r.summary}{state}")
+        changed = [r for r in registry if r.id not in enabled or level(r) != r.level]
+        if changed:
+            click.echo(printable(f"\n{len(changed)} rule(s) changed by "
+                                 f"{settings.path}: * a level set there, (off) disabled"))
+
+
+@main.command("config", epilog="""\b
+Examples:
+  gallerylint config
+  gallerylint config -f json -c ci/.gallerylint.yaml""")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config file (default: .gallerylint.yaml here or in a parent).")
+@guarded
+def config_command(fmt: str, config_path: str | None) -> None:
+    """Print the configuration in force: each key, its value, and where it came from."""
+    from .settings_report import effective, render_text
+    settings = load_settings(config_path, quiet=True)
+    rows = effective(settings)
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "config": settings.path,
+                               "notes": list(settings.notes), "settings": rows}, indent=2))
+    else:
+        click.echo(printable(render_text(settings, rows)), nl=False)
+
+
+@main.command("init", epilog="""\b
+Examples:
+  gallerylint init            # .gallerylint.yaml, every key commented with its default
+  gallerylint init --github   # and the pull-request, nightly and gated-deploy workflows""")
+@click.option("--github", is_flag=True,
+              help="Also write .github/workflows/gallerylint-{pull-request,nightly,"
+                   "gated-deploy}.yml.")
+@guarded
+def init_command(github: bool) -> None:
+    """Write a commented starter config (and the GitHub workflows); never overwrites."""
+    from .settings_report import init
+    for path in init(Path.cwd(), github):
+        click.echo(f"gallerylint: wrote {path}")
+    if github:
+        click.echo("gallerylint: next: set the secrets AZURE_CLIENT_ID, AZURE_TENANT_ID (OIDC) "
+                   "and GALLERY_MANAGEMENT_GROUP, and an environment named compliance")
 
 
 @main.command(epilog="""\b

@@ -67,6 +67,19 @@ class Report:
     notes: Sequence[str] = ()  # tool notes (e.g. expired waivers), not findings
     # What the run could not see (a partial or stale snapshot): SARIF execution notifications.
     warnings: Sequence[str] = ()
+    config_path: str | None = None  # the .gallerylint.yaml in force, None for the defaults
+
+    @property
+    def config_shown(self) -> str | None:
+        """The config file as reports name it: relative to the source root when inside."""
+        if self.config_path is None:
+            return None
+        import os
+        full = os.path.abspath(self.config_path)
+        root = os.path.abspath(self.source_root)
+        if full == root or full.startswith(root.rstrip(os.sep) + os.sep):
+            return os.path.relpath(full, root).replace(os.sep, "/")
+        return full
 
     def counts(self) -> Counter[str]:
         return Counter(f.level for f in self.findings

@@ -33,6 +33,7 @@ def render(report: Report) -> str:
         "version": 1,
         "tool": {"name": "gallerylint", "version": report.tool_version},
         "evaluatedAt": report.now.isoformat(),
+        "config": report.config_shown,
         "findings": [finding_dict(report, f) for f in report.findings],
         "notes": list(report.notes),
         "warnings": list(report.warnings),

@@ -121,7 +121,8 @@ def build(report: Report) -> om.SarifLog:
             uri=_root_uri(report.source_root))},
         column_kind="unicodeCodePoints",
         results=[_result(report, f, index) for f in report.findings if f.rule_id in index],
-        properties={"evaluatedAt": report.now.isoformat()},
+        properties={"evaluatedAt": report.now.isoformat(),
+                    "gallerylint": {"config": report.config_shown}},
         invocations=[om.Invocation(
             execution_successful=True,
             tool_configuration_notifications=[

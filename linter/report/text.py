@@ -78,6 +78,8 @@ def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
         summary += f" ({new} new, {fixed} fixed since the baseline)"
     summary += (f"; {report.inventory.resource_count} resources from "
                 f"{len(report.inventory.files)} file(s)")
+    summary += clean(f"; config {report.config_shown}" if report.config_shown
+                     else "; no config file (defaults)")
     lines += tail
     lines.append(style(summary, bold=True))
     return "\n".join(lines) + "\n"
