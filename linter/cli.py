@@ -183,6 +183,18 @@ def load_settings(config_path: str | None, quiet: bool = False) -> config_module
     return settings
 
 
+SIGN_IN_HINT = ("no valid credential: sign in (az login), set AZURE_ACCESS_TOKEN, or use "
+                "workload identity (azure/login with OIDC in a workflow); GALLERYLINT_DEBUG=1 "
+                "shows each credential the SDK tried")
+
+
+def _is_sign_in_failure(exc: BaseException, text: str) -> bool:
+    """An export that failed because nobody is signed in, or the token was refused."""
+    names = {type(e).__name__ for e in (exc, exc.__cause__, exc.__context__) if e is not None}
+    return bool(names & {"ClientAuthenticationError", "CredentialUnavailableError",
+                         "AuthenticationRequiredError"}) or text.startswith("HTTP 401")
+
+
 def within_deadline(fn: Callable[[], None], timeout: float, what: str) -> None:
     """Run fn on a daemon thread for at most `timeout` seconds (linter/threads.py): a
     network call that never ends (a body dripping a byte at a time) cannot hold the
@@ -292,15 +304,27 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     settings = load_settings(config_path, quiet)
     registry = load_registry(settings.rule_paths, settings.allow_python)
     split = lambda text: [s.strip() for s in (text or "").split(",") if s.strip()]  # noqa: E731
-    progress = not quiet and sys.stderr.isatty()
-    if progress:
-        click.echo(f"gallerylint: reading {len(paths)} path(s)…", err=True)
     if deployment_scope is not None:
         check_deployment_scope(deployment_scope)
     rego_engine = make_engine(settings, engine, opa_url, opa_mode)
-    result = run(paths, settings, now, registry=registry, only=split(only), skip=split(skip),
-                 deployment_scope=deployment_scope, engine=rego_engine,
-                 skip_unknown=skip_unknown_files)
+    from .progress import Heartbeat
+    heartbeat = Heartbeat.for_stderr(quiet).start()
+    try:
+        result = run(paths, settings, now, registry=registry, only=split(only),
+                     skip=split(skip), deployment_scope=deployment_scope, engine=rego_engine,
+                     skip_unknown=skip_unknown_files, progress=heartbeat)
+        heartbeat.phase(f"writing {len(pairs)} report(s)")
+        _lint_report(result, settings, now, pairs, quiet, allow_empty, rego_engine, baseline,
+                     source_root, category, color, verbose, fail_on, heartbeat)
+    finally:
+        heartbeat.stop()
+
+
+def _lint_report(result: Any, settings: Any, now: datetime, pairs: Any, quiet: bool,
+                 allow_empty: bool, rego_engine: Any, baseline: Any, source_root: Any,
+                 category: Any, color: str, verbose: bool, fail_on: str,
+                 heartbeat: Any) -> None:
+    from .report.common import Report, default_source_root
     inventory = result.inventory
     if inventory.resource_count == 0 and not allow_empty:
         # Said even with --quiet: the Action fails such a run unless allow-empty is true.
@@ -344,6 +368,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     from .atomic import write_all
     files = [(dest, text) for _, dest, text in rendered if dest != "-"]
     write_all(files)  # all reports or none: renamed together once all are written
+    heartbeat.stop()  # the reports are written: nothing more to show
     for fmt, dest, text in rendered:
         if dest == "-":
             click.echo(printable(text), nl=False, color=colour or None)
@@ -592,7 +617,10 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
         raise
     except Exception as exc:
         from .export.exporter import _describe
-        raise EngineError(f"export from {endpoint}", _describe(exc)) from None
+        text = _describe(exc)
+        if _is_sign_in_failure(exc, text):
+            text += f"; {SIGN_IN_HINT}"
+        raise EngineError(f"export from {endpoint}", text) from None
     finally:
         progress.done()
     result.api_versions.update(exporter.api_versions)
@@ -601,9 +629,7 @@ def export(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], s
                    f"{one_line(failed['error'])}", err=True)
     if any("ClientAuthenticationError" in f["error"] or f["error"].startswith("HTTP 401")
            for f in result.failed_scopes):
-        click.echo("gallerylint: no valid credential: sign in (az login), set "
-                   "AZURE_ACCESS_TOKEN, or use workload identity; GALLERYLINT_DEBUG=1 shows "
-                   "each credential the SDK tried", err=True)
+        click.echo(f"gallerylint: {SIGN_IN_HINT}", err=True)
     if result.failed_scopes and not allow_partial:
         # A partial snapshot would pass as a clean estate: write none.
         click.echo(f"gallerylint: no snapshot written ({len(result.failed_scopes)} scope(s) "

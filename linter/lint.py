@@ -172,7 +172,8 @@ def apply_levels(findings: list[Finding], rules: Sequence[Rule], settings: Setti
 def run(paths: Sequence[str], settings: Settings, now: datetime, *,
         registry: Registry, engine: Engine | None = None, only: Sequence[str] = (),
         skip: Sequence[str] = (), inventory: Inventory | None = None,
-        deployment_scope: str | None = None, skip_unknown: bool = False) -> LintResult:
+        deployment_scope: str | None = None, skip_unknown: bool = False,
+        progress: Any = None) -> LintResult:
     # The cyclic garbage collector rescans every live object as millions are
     # created (a 1M-VM estate), for cycles that live until the end anyway.
     was_enabled = gc.isenabled()
@@ -180,7 +181,7 @@ def run(paths: Sequence[str], settings: Settings, now: datetime, *,
     try:
         return _run(paths, settings, now, registry=registry, engine=engine, only=only,
                     skip=skip, inventory=inventory, deployment_scope=deployment_scope,
-                    skip_unknown=skip_unknown)
+                    skip_unknown=skip_unknown, progress=progress)
     finally:
         if was_enabled:
             gc.enable()
@@ -189,18 +190,25 @@ def run(paths: Sequence[str], settings: Settings, now: datetime, *,
 def _run(paths: Sequence[str], settings: Settings, now: datetime, *,
          registry: Registry, engine: Engine | None, only: Sequence[str],
          skip: Sequence[str], inventory: Inventory | None,
-         deployment_scope: str | None, skip_unknown: bool = False) -> LintResult:
+         deployment_scope: str | None, skip_unknown: bool = False,
+         progress: Any = None) -> LintResult:
+    from .progress import Silent
+    progress = progress or Silent()
     timings: dict[str, float] = {}
     rules = select_rules(registry, settings, only, skip)
     start = time.perf_counter()
     if inventory is None:
+        progress.phase(f"reading {len(paths)} path(s)")
         inventory = load_paths(paths, settings.paths.exclude,
                                input_limits(settings),
                                deployment_scope=deployment_scope, skip_unknown=skip_unknown)
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()
+    progress.phase(f"computing facts over {inventory.resource_count} resource(s)")
     facts = facts_module.build(inventory, settings, now)
     timings["facts"] = time.perf_counter() - start
+    progress.phase(f"evaluating {len(rules)} rule(s) over {inventory.resource_count} "
+                   "resource(s)")
     findings = evaluate(facts, rules, engine or EmbeddedEngine(), timings)
     apply_levels(findings, rules, settings)
     findings = group_deployment_findings(findings, settings.reporting.group_over)

@@ -399,6 +399,15 @@ def test_progress_lines_off_a_terminal_and_a_quiet_credential_chain(server, tmp_
     assert no_login.returncode == 3 and not (tmp_path / "n.json").exists()
     assert len(no_login.stderr.strip().splitlines()) <= 3, no_login.stderr
     assert "sign in" in no_login.stderr
+    # every sign-in failure says so: without --subscription, listing them fails first
+    for args in ((), ("--management-group", "platform")):
+        unnamed = subprocess.run([sys.executable, "-m", "linter.cli", "export", *args,
+                                  "--arm-endpoint", server.endpoint, "--output",
+                                  str(tmp_path / "u.json")], capture_output=True, text=True,
+                                 cwd=tmp_path, env=env, timeout=120)
+        assert unnamed.returncode == 3 and not (tmp_path / "u.json").exists()
+        assert "sign in (az login)" in unnamed.stderr, unnamed.stderr
+        assert len(unnamed.stderr.strip().splitlines()) <= 3, unnamed.stderr
 
 
 def test_a_tls_failure_leaves_no_snapshot_and_says_why(server, tmp_path, monkeypatch):

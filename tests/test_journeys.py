@@ -118,3 +118,25 @@ def test_a_waiver_written_with_the_printed_name_suppresses_its_finding(tmp_path)
             in f["resourceId"]]
     assert mine and all(f.get("suppressed") for f in mine)
     assert "matched no finding" not in again.stderr
+
+
+def test_a_long_lint_off_a_terminal_says_what_it_is_doing(tmp_path):
+    """A CI log gets the phase every few seconds (GALLERYLINT_PROGRESS_SECONDS, 10 by
+    default; shortened here), as export logs its pages; -q says nothing."""
+    import os
+    import subprocess
+    import sys
+    sample = str(ROOT / "samples" / "contoso")
+    env = {**os.environ, "GALLERYLINT_PROGRESS_SECONDS": "0.05"}
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample, "--now",
+                             "2026-11-21T00:00:00Z", "-f", "sarif", "-o", str(tmp_path / "r")],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    lines = [l for l in result.stderr.splitlines() if l.endswith(" s so far)")]
+    assert lines and all(l.startswith("gallerylint: ") for l in lines)
+    assert any("reading" in l or "facts" in l or "evaluating" in l or "writing" in l
+               for l in lines)
+    quiet = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample, "-q", "--now",
+                            "2026-11-21T00:00:00Z"], capture_output=True, text=True, env=env,
+                           timeout=300)
+    assert "so far" not in quiet.stderr
