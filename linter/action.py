@@ -236,7 +236,26 @@ def _lint_options(workspace: Path) -> list[str]:
                       ("DEPLOYMENT_SCOPE", "--deployment-scope")):
         if _input(key):
             options += [flag, _input(key)]
+    workflow = workflow_file(workspace)
+    if workflow:
+        options += ["--live-location", workflow]
     return options
+
+
+def workflow_file(workspace: Path) -> str | None:
+    """The running workflow's file, relative to the workspace, when the checkout has it
+    (GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/nightly.yml@refs/heads/main): code
+    scanning alerts on resources of a generated snapshot open it."""
+    ref = os.environ.get("GITHUB_WORKFLOW_REF", "")
+    path = ref.split("@", 1)[0].split("/", 2)[-1] if ref.count("/") >= 2 else ""
+    if not path.startswith(".github/workflows/") or ".." in path.split("/"):
+        return None
+    candidate = workspace / path
+    try:
+        inside = candidate.resolve().is_relative_to(workspace.resolve())
+    except OSError:
+        return None
+    return path if inside and candidate.is_file() and not candidate.is_symlink() else None
 
 
 def run_lint(out_dir: Path) -> dict[str, str]:

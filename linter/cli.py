@@ -270,6 +270,10 @@ Examples:
 @click.option("--source-root", type=click.Path(file_okay=False),
               help="Root that SARIF paths are relative to (default: git top-level or cwd).")
 @click.option("--category", help="SARIF runAutomationDetails category (default from config).")
+@click.option("--live-location", metavar="FILE",
+              help="SARIF: place findings read from a gallerylint snapshot (generated, not in "
+                   "the repository) at this file, such as the workflow that exported it; the "
+                   "snapshot's line is kept in the result's properties.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Text: each finding's full ARM ID and rule name on a second line.")
@@ -285,8 +289,9 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
          outputs: tuple[str, ...], engine: str | None, opa_url: str | None,
          opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
-         source_root: str | None, category: str | None, quiet: bool, verbose: bool,
-         allow_empty: bool, skip_unknown_files: bool, color: str) -> None:
+         source_root: str | None, category: str | None, live_location: str | None,
+         quiet: bool, verbose: bool, allow_empty: bool, skip_unknown_files: bool,
+         color: str) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories; `-`
     reads standard input; no path lints the current directory)."""
     import gc
@@ -315,7 +320,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
                      skip_unknown=skip_unknown_files, progress=heartbeat)
         heartbeat.phase(f"writing {len(pairs)} report(s)")
         _lint_report(result, settings, now, pairs, quiet, allow_empty, rego_engine, baseline,
-                     source_root, category, color, verbose, fail_on, heartbeat)
+                     source_root, category, color, verbose, fail_on, heartbeat, live_location)
     finally:
         heartbeat.stop()
 
@@ -323,7 +328,7 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
 def _lint_report(result: Any, settings: Any, now: datetime, pairs: Any, quiet: bool,
                  allow_empty: bool, rego_engine: Any, baseline: Any, source_root: Any,
                  category: Any, color: str, verbose: bool, fail_on: str,
-                 heartbeat: Any) -> None:
+                 heartbeat: Any, live_location: str | None = None) -> None:
     from .report.common import Report, default_source_root
     inventory = result.inventory
     if inventory.resource_count == 0 and not allow_empty:
@@ -345,7 +350,7 @@ def _lint_report(result: Any, settings: Any, now: datetime, pairs: Any, quiet: b
         findings = [f for f in apply_baseline(findings, baseline)
                     if f.baseline_state != "absent" or f.rule_id in known]
     report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
-                    config_path=settings.path,
+                    config_path=settings.path, live_location=live_location,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category,
                     notes=[*result.inventory.notes, *expiry_notes(settings, now),

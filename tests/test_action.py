@@ -411,3 +411,26 @@ def test_an_untracked_live_snapshot_is_shared_with_the_base_run(tmp_path):
                                              "infra live")
     assert outputs["new-findings"] == "0" and int(outputs["existing-findings"]) >= 1, summary
     assert outputs["exit-code"] == "0" and exit_code == 0
+
+
+def test_action_places_snapshot_findings_at_the_running_workflow(tmp_path):
+    from linter.action import workflow_file
+    ws = tmp_path / "ws"
+    (ws / ".github" / "workflows").mkdir(parents=True)
+    (ws / ".github" / "workflows" / "nightly.yml").write_text("name: n\n")
+    os.environ["GITHUB_WORKFLOW_REF"] = "contoso/images/.github/workflows/nightly.yml@refs/heads/main"
+    try:
+        assert workflow_file(ws) == ".github/workflows/nightly.yml"
+        os.environ["GITHUB_WORKFLOW_REF"] = "contoso/images/.github/workflows/../../x.yml@r"
+        assert workflow_file(ws) is None
+        os.environ["GITHUB_WORKFLOW_REF"] = "contoso/images/.github/workflows/other.yml@r"
+        assert workflow_file(ws) is None  # not in the checkout: locations stay as they are
+    finally:
+        os.environ.pop("GITHUB_WORKFLOW_REF")
+    (ws / ".github" / "workflows" / "link.yml").symlink_to(tmp_path / "outside.yml")
+    (tmp_path / "outside.yml").write_text("x")
+    os.environ["GITHUB_WORKFLOW_REF"] = "contoso/images/.github/workflows/link.yml@r"
+    try:
+        assert workflow_file(ws) is None
+    finally:
+        os.environ.pop("GITHUB_WORKFLOW_REF")

@@ -53,6 +53,26 @@ def readable_name(resource_id: str) -> str:
     return parts[-1] if parts else resource_id
 
 
+PORTALS = {"AzureCloud": "https://portal.azure.com",
+           "AzureChinaCloud": "https://portal.azure.cn",
+           "AzureUSGovernment": "https://portal.azure.us"}
+LIVE_FORMS = ("snapshot", "azure")  # read from Azure (export, az, Resource Graph)
+
+
+def portal_uri(resource_id: str, cloud: str = "AzureCloud") -> str | None:
+    """The Azure portal page of a resource (its ARM ID in the portal's resource route)."""
+    if not resource_id.lower().startswith("/subscriptions/"):
+        return None
+    from urllib.parse import quote
+    base = PORTALS.get(cloud, PORTALS["AzureCloud"])
+    return f"{base}/#@/resource{quote(resource_id, safe='/')}"
+
+
+def is_live(finding: Finding) -> bool:
+    """Read from live inventory (a snapshot or what Azure printed), not a written file."""
+    return finding.source is not None and finding.source.form in LIVE_FORMS
+
+
 @dataclass
 class Report:
     """Everything a reporter may use; reporters never re-read inputs."""
@@ -68,6 +88,9 @@ class Report:
     # What the run could not see (a partial or stale snapshot): SARIF execution notifications.
     warnings: Sequence[str] = ()
     config_path: str | None = None  # the .gallerylint.yaml in force, None for the defaults
+    # Where SARIF places findings read from a gallerylint snapshot, a file the repository
+    # has (the Action passes the workflow file): the snapshot itself is generated.
+    live_location: str | None = None
 
     @property
     def config_shown(self) -> str | None:

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from ..findings import LEVEL_ORDER
-from .common import Report
+from .common import Report, is_live, portal_uri, readable_name
 
 MAX_ROWS = 20
 MAX_FINDINGS = 1000
@@ -36,12 +36,20 @@ def escape(text: object) -> str:
 def link(text: object, url: str) -> str:
     """A link whose text is escaped and whose URL is percent-encoded."""
     from urllib.parse import quote
-    return f"[{escape(text)}]({quote(url, safe=':/#.-_~')})"
+    return f"[{escape(text)}]({quote(url, safe=':/#.-_~@%')})"
 
 
 def _gallery_of(resource_id: str) -> str | None:
     m = re.search(r"/galleries/([^/]+)", resource_id, re.IGNORECASE)
     return m.group(1) if m else None
+
+
+def _resource(resource_id: str, live: bool) -> str:
+    """A resource as a person names it (`gallery/definition/version`, a VM's name); for
+    one read from Azure, a link to it in the Azure portal."""
+    name = readable_name(resource_id)
+    portal = portal_uri(resource_id) if live else None
+    return link(name, portal) if portal else escape(name)
 
 
 def render(report: Report) -> str:
@@ -73,8 +81,9 @@ def render(report: Report) -> str:
     resources = Counter(f.resource_id for f in findings)
     if resources:
         lines += ["", "## Most affected resources", "", "| resource | findings |", "|---|---:|"]
+        live = {f.resource_id for f in findings if is_live(f)}
         for rid, n in resources.most_common(10):
-            lines.append(f"| {escape(rid.rstrip('/').rsplit('/', 1)[-1])} | {n} |")
+            lines.append(f"| {_resource(rid, rid in live)} | {n} |")
     help_uris = {r.id: r.help_uri for r in report.rules}
     ordered = sorted(findings, key=lambda f: (-LEVEL_ORDER[f.level], f.rule_id,
                                               f.resource_id.lower(), f.region or ""))
@@ -85,10 +94,10 @@ def render(report: Report) -> str:
             continue
         lines += [f"<details><summary>{level}: {len(of_level)}</summary>", ""]
         for f in of_level[:MAX_FINDINGS]:
-            name = f.resource_id.rstrip("/").rsplit("/", 1)[-1]
             region = escape(f.region) if f.region else "-"
             waived = " (waived)" if f.suppression is not None else ""
-            lines.append(f"- {link(f.rule_id, help_uris.get(f.rule_id, ''))} {escape(name)} "
+            lines.append(f"- {link(f.rule_id, help_uris.get(f.rule_id, ''))} "
+                         f"{_resource(f.resource_id, is_live(f))} "
                          f"({region}){waived}: {escape(f.message)}")
         if len(of_level) > MAX_FINDINGS:
             lines.append(f"- … and {len(of_level) - MAX_FINDINGS} more (see the SARIF or JSON "

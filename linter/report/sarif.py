@@ -17,7 +17,7 @@ import sarif_om as om
 
 from ..findings import Finding
 from ..rules.registry import Rule
-from .common import Report
+from .common import Report, artifact_uri, is_live, portal_uri
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/gallerylint/gallerylint"
@@ -81,14 +81,25 @@ def descriptor(rule: Rule) -> om.ReportingDescriptor:
 
 
 def _result(report: Report, f: Finding, index: dict[str, int]) -> om.Result:
+    properties: dict[str, Any] = {"region": f.region, "resourceId": f.resource_id}
+    if report.live_location and f.source is not None and f.source.form == "snapshot":
+        # The snapshot is generated and not in the repository: the alert opens the file
+        # named (the workflow that exported it), and the snapshot's line is kept here.
+        properties["snapshotLocation"] = {"uri": report.uri(f), "startLine": max(f.line, 1)}
+        uri, line, column = artifact_uri(report.live_location, report.source_root), 1, 1
+    else:
+        uri, line, column = report.uri(f), max(f.line, 1), max(f.column, 1)
     physical = om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=uri_reference(report.uri(f)),
+        artifact_location=om.ArtifactLocation(uri=uri_reference(uri),
                                               uri_base_id="%SRCROOT%"),
-        region=om.Region(start_line=max(f.line, 1), start_column=max(f.column, 1)),
+        region=om.Region(start_line=line, start_column=column),
     )
     logical = om.LogicalLocation(fully_qualified_name=f.resource_id, kind="resource",
                                  name=f.resource_id.rstrip("/").rsplit("/", 1)[-1])
-    properties: dict[str, Any] = {"region": f.region, "resourceId": f.resource_id}
+    if is_live(f):
+        portal = portal_uri(f.resource_id)
+        if portal:
+            properties["portalUri"] = portal
     properties.update({k: v for k, v in f.properties.items() if k != "deployments"})
     result = om.Result(
         rule_id=f.rule_id, rule_index=index[f.rule_id], level=f.level,
