@@ -268,6 +268,9 @@ class Facts:
     app_deployments: list[AppDeploymentFacts] = field(default_factory=list)
     app_versions_per_region: dict[tuple[str, str], "RegionCount"] = field(default_factory=dict)
     has_live_deployments: bool = False
+    # v3: planned versions (what pipelines will publish): judged by the version rules
+    # rules.md lists, never part of latest, usage or counts.
+    planned: list[VersionFacts] = field(default_factory=list)
     sku_index: dict[str, list[Any]] | None = None  # Resource SKUs by size, built on first use
 
 
@@ -407,7 +410,42 @@ def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
     )
     if inventory.app_versions or any(d.applications for d in inventory.deployments):
         _resolve_applications(facts, gallery_by_id)
+    if inventory.planned:
+        facts.planned = _planned_facts(inventory, definition_by_id, gallery_by_id,
+                                       gallery_production)
     return facts
+
+
+def _planned_facts(inventory: Inventory, definition_by_id: dict[str, DefinitionFacts],
+                   gallery_by_id: dict[str, Gallery],
+                   gallery_production: dict[str, bool]) -> list[VersionFacts]:
+    """Planned versions with their target definition from the run: by ARM ID, or, when
+    the pipeline does not say the subscription, the one definition of the run whose
+    resource group, gallery and name match (rules.md, "Planned versions")."""
+    from dataclasses import replace as _replace
+
+    from .sources.packer import UNKNOWN_SUBSCRIPTION
+    out = []
+    for v in inventory.planned:
+        target = v.definition_id
+        if f"/subscriptions/{UNKNOWN_SUBSCRIPTION}/" in target:
+            tail = target.split(f"/subscriptions/{UNKNOWN_SUBSCRIPTION}", 1)[1].lower()
+            matches = [df for key, df in definition_by_id.items() if key.endswith(tail)
+                       and key.count("/") == target.count("/")]
+            if len(matches) == 1:
+                found = matches[0].definition.id
+                v = _replace(v, definition_id=found, id=v.id.replace(target, found, 1))
+        df = definition_by_id.get(v.definition_id.lower())
+        eol = v.end_of_life
+        if eol is None and df is not None:
+            eol = df.definition.end_of_life
+        gallery = df.gallery if df is not None else gallery_by_id.get(
+            v.definition_id.rsplit("/images/", 1)[0].lower())
+        out.append(VersionFacts(v, df, gallery, parse_version_name(v.name) if v.name else None,
+                                _region_facts(v), eol, False,
+                                production=bool(gallery and gallery_production.get(
+                                    gallery.id.lower()))))
+    return out
 
 
 def _app_key(package_reference_id: str) -> str | None:

@@ -34,9 +34,13 @@ class Finding:
     suppression: Any = None  # the waiver that applies
     baseline_state: str | None = None
     default_level: bool = True  # emitted at the rule's default level (config may re-level)
+    pipeline: str | None = None  # v3: a planned version's pipeline ID
 
     @property
     def fingerprint(self) -> str:
+        if self.pipeline:  # two pipelines feeding one definition keep two alerts
+            return fingerprint(self.rule_id, f"{self.resource_id}|{self.pipeline}",
+                               self.region)
         return fingerprint(self.rule_id, self.resource_id, self.region)
 
     @property

@@ -159,6 +159,25 @@ def _evaluate_rego(facts: Facts, rules: Sequence[Rule], engine: Engine,
     return findings
 
 
+def locate_planned(findings: list[Finding]) -> None:
+    """A finding about a planned version is located on its target definition's ARM ID (or
+    the pipeline ID when that is unknown), carries `pipeline` and `plannedVersion`, names
+    the pipeline, and keeps one alert per pipeline (rules.md, "Where findings are
+    located", v3)."""
+    from .sources.packer import PLANNED_MARK
+    for f in findings:
+        if PLANNED_MARK not in f.resource_id:
+            continue
+        version_id, pipeline = f.resource_id.rsplit(PLANNED_MARK, 1)
+        target, _, name = version_id.rpartition("/versions/")
+        f.resource_id = target if target.lower().startswith("/subscriptions/") and \
+            "/subscriptions/(unknown)/" not in target else pipeline
+        f.pipeline = pipeline
+        f.properties["pipeline"] = pipeline
+        f.properties["plannedVersion"] = name or None
+        f.message = f"{f.message} (planned by {pipeline})"
+
+
 def apply_levels(findings: list[Finding], rules: Sequence[Rule], settings: Settings) -> None:
     """A level set in config replaces the rule's default level; findings a rule
     emits at a variant level (rules.md: e.g. ACG301's clean-up note) keep theirs."""
@@ -210,6 +229,8 @@ def _run(paths: Sequence[str], settings: Settings, now: datetime, *,
     progress.phase(f"evaluating {len(rules)} rule(s) over {inventory.resource_count} "
                    "resource(s)")
     findings = evaluate(facts, rules, engine or EmbeddedEngine(), timings)
+    if facts.planned:
+        locate_planned(findings)
     apply_levels(findings, rules, settings)
     findings = group_deployment_findings(findings, settings.reporting.group_over)
     from .waivers import apply_waivers

@@ -167,6 +167,9 @@ class ImageVersion:
     validations: tuple[Any, ...] = ()  # executedValidations[] as (type, status) lowercased
     # Application versions share this model (kind "app"): their source links.
     media_link: Any = None
+    # v3: a planned version (rules.md, "Planned versions"): the pipeline ID that will
+    # create it (an AIB template's ARM ID, or packer:<path>#source.azure-arm.<name>).
+    pipeline: Any = None
     default_configuration_link: Any = None
     kind: str = "image"  # "image" | "app"
 
@@ -257,6 +260,7 @@ class Inventory:
     applications: list[Application] = field(default_factory=list)
     app_versions: list[ImageVersion] = field(default_factory=list)
     soft_deleted: list[SoftDeletedEntry] = field(default_factory=list)
+    planned: list[ImageVersion] = field(default_factory=list)  # v3: what pipelines publish
     skus: list[SizeSku] = field(default_factory=list)
     # Files read, by form, and files skipped while walking (no recognised form).
     files: dict[str, str] = field(default_factory=dict)
@@ -277,6 +281,7 @@ class Inventory:
         self.applications.extend(other.applications)
         self.app_versions.extend(other.app_versions)
         self.soft_deleted.extend(other.soft_deleted)
+        self.planned.extend(other.planned)
         self.skus.extend(other.skus)
         self.files.update(other.files)
         self.skipped_files.extend(other.skipped_files)
@@ -292,5 +297,5 @@ class Inventory:
         return (
             len(self.galleries) + len(self.definitions) + len(self.versions)
             + len(self.deployments) + len(self.applications) + len(self.app_versions)
-            + len(self.soft_deleted)
+            + len(self.soft_deleted) + len(self.planned)
         )

@@ -68,24 +68,24 @@ def test_a_folder_of_nothing_gallerylint_reads_says_so(tmp_path):
 
 
 def test_files_people_write_are_exit_2_naming_their_form_never_invalid_json(tmp_path):
-    for name, form in (("main.bicep", "Bicep source"), ("image.pkr.hcl", "Packer template")):
+    """Bicep without its CLI is exit 2 naming Bicep; Terraform and Packer files are read,
+    and a folder of them that holds nothing of a gallery form says so."""
+    folder = tmp_path / "main_bicep"
+    folder.mkdir()
+    (folder / "main.bicep").write_text("param x string\n")
+    for target in (str(folder), str(folder / "main.bicep")):
+        result = gallerylint("lint", target, cwd=tmp_path)
+        assert result.returncode == 2 and "Bicep source" in result.stderr, result.stderr
+        assert "invalid JSON" not in result.stderr
+    for name, text in (("main.tf", 'resource "x" "y" {}\n'),
+                       ("image.pkr.hcl", 'source "amazon-ebs" "y" {}\n'),
+                       ("packer.json", json.dumps({"builders": [{"type": "azure-arm"}]}))):
         folder = tmp_path / name.replace(".", "_")
         folder.mkdir()
-        (folder / name).write_text('resource "x" "y" {}\n')
-        for target in (str(folder), str(folder / name)):
-            result = gallerylint("lint", target, cwd=tmp_path)
-            assert result.returncode == 2 and form in result.stderr, result.stderr
-            assert "invalid JSON" not in result.stderr
-    # Terraform source is read: a module of other resources reads none, and says so
-    folder = tmp_path / "tf"
-    folder.mkdir()
-    (folder / "main.tf").write_text('resource "x" "y" {}\n')
-    result = gallerylint("lint", str(folder), cwd=tmp_path)
-    assert result.returncode == 0 and "nothing to lint" in result.stderr
-    legacy = tmp_path / "packer.json"
-    legacy.write_text(json.dumps({"builders": [{"type": "azure-arm"}]}))
-    result = gallerylint("lint", str(tmp_path / "packer.json"), cwd=tmp_path)
-    assert result.returncode == 2 and "Packer template" in result.stderr
+        (folder / name).write_text(text)
+        result = gallerylint("lint", str(folder), cwd=tmp_path)
+        assert result.returncode == 0 and "nothing to lint" in result.stderr, (name,
+                                                                              result.stderr)
 
 
 def test_the_action_fails_on_nothing_to_lint_unless_allowed(tmp_path):

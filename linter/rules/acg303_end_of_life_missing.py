@@ -36,7 +36,7 @@ RULE = RuleMeta(id="ACG303", name="end-of-life-missing", level="note", tags=("li
 
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
-    for vf in facts.versions:
+    for vf in (*facts.versions, *facts.planned):
         if vf.definition is None:
             continue
         if vf.version.end_of_life is None and vf.definition.definition.end_of_life is None:

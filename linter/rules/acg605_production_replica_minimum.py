@@ -44,7 +44,7 @@ RULE = RuleMeta(id="ACG605", name="production-replica-minimum", level="warning",
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     minimum = facts.settings.replication.production_min_replicas
-    for vf in facts.versions:
+    for vf in (*facts.versions, *facts.planned):
         if not vf.production or vf.regions is UNKNOWN:
             continue
         for name, r in vf.regions.items():

@@ -80,7 +80,8 @@ def _parts(v: Any, no_zones: set[str], image: bool) -> list[str]:
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     no_zones = {region(r) for r in facts.settings.storage.regions_without_zones}
-    for subjects, image in ((facts.versions, True), (facts.app_versions, False)):
+    for subjects, image in (((*facts.versions, *facts.planned), True),
+                            (facts.app_versions, False)):
         for vf in subjects:
             parts = _parts(vf.version, no_zones, image)
             if parts:

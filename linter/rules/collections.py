@@ -148,6 +148,7 @@ def _version_fields(facts: Facts) -> dict[str, Callable[[VersionFacts], Any]]:
             lambda vf: ("trustedlaunch", "failed") in vf.version.validations,
         "security_feature_applied": _applied_security_feature,
         "policy_violation_count": lambda vf: len(vf.version.policy_violations),
+        "planned": lambda vf: vf.version.pipeline is not None,
     }
 
 
@@ -217,7 +218,11 @@ class Collection:
 COLLECTIONS: dict[str, Collection] = {
     "galleries": Collection("galleries", lambda f: f.galleries, _gallery_fields),
     "definitions": Collection("definitions", lambda f: f.definitions, _definition_fields),
-    "versions": Collection("versions", lambda f: f.versions, _version_fields),
+    # v3: planned versions that have a name join them (ACG101, ACG604 judge them; the
+    # other version policies read facts a planned version never has).
+    "versions": Collection("versions", lambda f: (
+        [*f.versions, *(p for p in f.planned if p.version.name)] if f.planned
+        else f.versions), _version_fields),
     # Every gallery-image deployment, resolved or not (rules.md, "deployment").
     "gallery_deployments": Collection(
         "gallery_deployments", lambda f: f.deployments, _gallery_deployment_fields,

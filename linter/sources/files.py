@@ -30,10 +30,6 @@ SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMac
 # not read them yet: each is exit 2 naming its form and the way out, so that a folder
 # of them never passes on nothing.
 SOURCE_FORMS = {
-    ".pkr.hcl": ("a Packer template", "gallerylint does not read Packer templates yet; leave "
-                 "them out with paths.exclude"),
-    ".pkr.json": ("a Packer template", "gallerylint does not read Packer templates yet; "
-                  "leave them out with paths.exclude"),
     ".bicepparam": ("a Bicep parameters file", "name its .bicep file, or lint what bicep "
                     "build-params writes"),
 }
@@ -41,8 +37,9 @@ SOURCE_FORMS = {
 VARIABLE_SUFFIXES = (".tfvars", ".tfvars.json", ".pkrvars.hcl", ".pkrvars.json")
 TERRAFORM_SUFFIX = ".tf"
 BICEP_SUFFIX = ".bicep"
-WALKED_SUFFIXES = (".json", ".yaml", ".yml", TERRAFORM_SUFFIX, BICEP_SUFFIX, *SOURCE_FORMS,
-                   *VARIABLE_SUFFIXES)
+PACKER_SUFFIXES = (".pkr.hcl", ".pkr.json")
+WALKED_SUFFIXES = (".json", ".yaml", ".yml", TERRAFORM_SUFFIX, BICEP_SUFFIX, *PACKER_SUFFIXES,
+                   *SOURCE_FORMS, *VARIABLE_SUFFIXES)
 
 
 def source_form(path: str) -> tuple[str, str] | None:
@@ -443,6 +440,7 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
     of no recognised form is skipped and counted, as one met while walking."""
     inventory = Inventory()
     terraform: dict[str, list[str]] = {}  # module directory -> its .tf files met
+    packer: dict[str, list[str]] = {}  # configuration -> its files (a named file alone)
     entries = list(walk(paths, exclude))
     bicep = [p for p, named in entries if named is not None and
              p.lower().endswith(BICEP_SUFFIX)]
@@ -465,7 +463,10 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
             if named:
                 raise InputError(path, "a variables file is read with its module or template, "
                                  "never on its own", hint="lint the template or plan it is for")
-            inventory.skipped_files.append(path)
+            continue  # read with its module or configuration, never counted on its own
+        if path.lower().endswith(PACKER_SUFFIXES):
+            key = path if named else (os.path.dirname(path) or ".")
+            packer.setdefault(key, []).append(path)
             continue
         if path.lower().endswith(TERRAFORM_SUFFIX):
             # A module is a directory: a named .tf file reads all of its directory's.
@@ -491,7 +492,10 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         if form == "parameters":
             continue  # read with its template, never on its own
         if form is None and _legacy_packer(parsed.document):
-            raise refuse_source_form(path, SOURCE_FORMS[".pkr.json"])
+            from .packer import legacy_planned
+            inventory.planned.extend(legacy_planned(path, parsed.document, parsed.text))
+            inventory.files[path] = "packer"
+            continue
         if form is None:
             if named:
                 raise InputError(path, "not a recognised input: expected a gallerylint "
@@ -515,6 +519,10 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         from .template import DEFAULT_SCOPE
         load_bicep_files(bicep, inventory, deployment_scope or DEFAULT_SCOPE,
                          limits.bicep_timeout_seconds, inventory.notes)
+    if packer:
+        from .packer import load_packer
+        load_packer([((os.path.dirname(k) or ".") if k in files else k, files)
+                     for k, files in packer.items()], inventory)
     if terraform:
         from .template import DEFAULT_SCOPE
         from .terraform import load_modules
