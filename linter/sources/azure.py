@@ -40,7 +40,9 @@ VMSS = "microsoft.compute/virtualmachinescalesets"
 APPLICATION = "microsoft.compute/galleries/applications"
 APP_VERSION = "microsoft.compute/galleries/applications/versions"
 SOFT_DELETED = "microsoft.compute/galleries/softdeletedartifacttypes/artifacts/versions"
-KINDS = (GALLERY, DEFINITION, VERSION, VM, VMSS, APPLICATION, APP_VERSION, SOFT_DELETED)
+IMAGE_TEMPLATE = "microsoft.virtualmachineimages/imagetemplates"  # v3: a pipeline
+KINDS = (GALLERY, DEFINITION, VERSION, VM, VMSS, APPLICATION, APP_VERSION, SOFT_DELETED,
+         IMAGE_TEMPLATE)
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -245,10 +247,16 @@ _TRAILING = re.compile(r"/(galleries|communitygalleries|sharedgalleries)/[^/]+"
                        r"artifacts)/[^/]+)*)/?$")
 
 
+_AIB = "/providers/microsoft.virtualmachineimages/imagetemplates/"
+
+
 def _kind_from_full_id(rid: str) -> str | None:
     low = rid.lower()
     i = low.rfind(_COMPUTE)
     if i < 0:
+        at = low.rfind(_AIB)
+        if at >= 0 and "/" not in low[at + len(_AIB):].strip("/"):
+            return IMAGE_TEMPLATE
         return None
     segments = low[i + len(_COMPUTE):].split("/")
     if len(segments) % 2 == 0:
@@ -768,6 +776,9 @@ def add_resource(inventory: Inventory, res: Mapping[str, Any], source: Source,
         inventory.applications.append(application(res, source))
     elif kind == APP_VERSION:
         inventory.app_versions.append(app_version(res, source))
+    elif kind == IMAGE_TEMPLATE:
+        from .imagebuilder import planned_versions
+        inventory.planned.extend(planned_versions(res, source))
     elif kind == SOFT_DELETED:
         entry = soft_deleted(res, source)
         if entry is None:

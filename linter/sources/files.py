@@ -300,6 +300,9 @@ def _body_kind(document: dict) -> str | None:
     by shape: an image definition's identifier triple, or a version's publishing profile
     with its storage profile."""
     props = document.get("properties")
+    if isinstance(props, dict) and isinstance(props.get("distribute"), list) and \
+            "source" in props:
+        return azure.IMAGE_TEMPLATE  # an Image Builder template body (az resource create)
     if not isinstance(props, dict) or not isinstance(document.get("name"), str):
         return None
     ident = props.get("identifier")
@@ -314,9 +317,15 @@ def _with_placeholder_id(document: dict) -> dict:
     """A body without an ID gets a documented placeholder: gallery `unknown` in resource
     group `unknown` of the all-zero subscription, under its own name."""
     kind = _body_kind(document)
-    name = document["name"]
-    rid = (f"{_PLACEHOLDER_GALLERY}/images/{name}" if kind == azure.DEFINITION
-           else f"{_PLACEHOLDER_GALLERY}/images/unknown/versions/{name}")
+    name = document.get("name")
+    if kind == azure.IMAGE_TEMPLATE:
+        safe = name if isinstance(name, str) and name and "/" not in name else "unknown"
+        rid = ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/unknown/"
+               f"providers/Microsoft.VirtualMachineImages/imageTemplates/{safe}")
+    elif kind == azure.DEFINITION:
+        rid = f"{_PLACEHOLDER_GALLERY}/images/{name}"
+    else:
+        rid = f"{_PLACEHOLDER_GALLERY}/images/unknown/versions/{name}"
     return {**document, "id": rid}
 
 

@@ -428,6 +428,22 @@ class _TemplateReader:
                         pos = _position(node, (*base, i, *sub))
                         if pos:
                             positions[key] = pos
+        if kind == azure.IMAGE_TEMPLATE:
+            seq = dig(node, "properties", "distribute")
+            for i in range(len(seq) if isinstance(seq, list) else 0):
+                for key, sub in ((f"distribute[{i}]", ()),
+                                 (f"distribute[{i}].galleryImageId", ("galleryImageId",)),
+                                 (f"distribute[{i}].targetRegions", ("targetRegions",)),
+                                 (f"distribute[{i}].replicationRegions",
+                                  ("replicationRegions",))):
+                    pos = _position(node, ("properties", "distribute", i, *sub))
+                    if pos:
+                        positions[key] = pos
+                regions = dig(seq[i], "targetRegions") if isinstance(seq[i], dict) else None
+                for j in range(len(regions) if isinstance(regions, list) else 0):
+                    pos = _position(node, ("properties", "distribute", i, "targetRegions", j))
+                    if pos:
+                        positions[f"distribute[{i}].targetRegions[{j}]"] = pos
         line, column = _node_line(node)
         source = Source(self.path, line, column, "template", positions)
         azure.add_resource(inventory, azure.canonical_keys(resource), source, kind)
