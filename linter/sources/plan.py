@@ -487,6 +487,20 @@ def _image_reference(reader: _PlanReader, rc: dict, a: dict) -> Any:
     return ref
 
 
+def _reference_object(ref: Any) -> dict:
+    """`source_image_id` as an imageReference: a community or direct shared gallery path
+    (`/communityGalleries/…`, `/sharedGalleries/…`) is that kind of reference, not an
+    `id`, so the rules that judge such references (ACG506) read it in plans and
+    Terraform source as they do in templates and live rows."""
+    if isinstance(ref, str):
+        low = ref.strip().lower()
+        if low.startswith("/communitygalleries/"):
+            return {"communityGalleryImageId": ref}
+        if low.startswith("/sharedgalleries/"):
+            return {"sharedGalleryImageId": ref}
+    return {"id": ref}
+
+
 def _storage(reader: _PlanReader, rc: dict, a: dict) -> dict:
     os_disk = _block(a.get("os_disk"))
     diff = _get(os_disk, "diff_disk_settings")
@@ -497,7 +511,8 @@ def _storage(reader: _PlanReader, rc: dict, a: dict) -> dict:
                       "Windows" if rtype.startswith("azurerm_windows_") else None)
     if diff is UNKNOWN or (isinstance(diff, list) and diff):
         disk["diffDiskSettings"] = diff if diff is UNKNOWN else {"option": "Local"}
-    out = {"imageReference": {"id": _image_reference(reader, rc, a)}, "osDisk": disk}
+    out = {"imageReference": _reference_object(_image_reference(reader, rc, a)),
+           "osDisk": disk}
     controller = a.get("disk_controller_type")
     if controller is not None:
         out["diskControllerType"] = controller
