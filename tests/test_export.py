@@ -295,8 +295,9 @@ def test_export_carries_what_catalog_v2_reads(tmp_path, monkeypatch, source):
         (ROOT / "schemas" / "inventory.schema.json").read_text())).validate(doc)
     assert len(doc["applications"]) == 2 and len(doc["applicationVersions"]) == 4
     assert [r["name"] for r in doc["resourceSkus"]] == ["Standard_E2bds_v5"]
-    # One Resource SKUs call per subscription that has VMs or scale sets.
-    assert sum("/providers/Microsoft.Compute/skus" in p for p in requests) == 3
+    # One Resource SKUs call per subscription that has VMs or scale sets (3), and one more,
+    # unfiltered, for the subscription whose only region does not list one of its sizes.
+    assert sum("/providers/Microsoft.Compute/skus" in p for p in requests) == 4
     assert any("ValidationProfile" in p for p in requests)
     got = {f for f in lint_findings(out)}
     want = {f for f in lint_findings(*V2_FILES, SAMPLE / "resource-skus.json")}
@@ -419,3 +420,45 @@ def test_a_tls_failure_leaves_no_snapshot_and_says_why(server, tmp_path, monkeyp
     assert result.returncode == 3 and not out.exists()
     assert "SSL" in result.stderr or "certificate" in result.stderr.lower()
     assert TOKEN not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_size_not_listed_in_the_only_region_keeps_its_fallback_and_api_versions_per_call(
+        tmp_path, monkeypatch):
+    """A subscription whose VMs are all in one region gets the Resource SKUs list filtered
+    to that region; a size Azure does not list there is fetched unfiltered, so the rules
+    keep their "any item of that name" fallback. metadata.apiVersions names each kind of
+    call, not the first gallery path's version for all of them."""
+    rows = []
+    for path in V2_FILES:
+        rows += json.loads(path.read_text())["data"]
+    skus = json.loads((SAMPLE / "resource-skus.json").read_text())
+    listed = {r.get("location", "").replace(" ", "").lower()
+              for r in rows if r.get("type", "").lower().endswith("/virtualmachines")}
+    elsewhere = [dict(s, locations=["nowhere"]) for s in skus]  # listed in no VM's region
+    with AzureTestServer(rows, page_size=7, skus=elsewhere) as srv:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", srv.ca_file(str(tmp_path / "ca.pem")))
+        monkeypatch.setenv("AZURE_ACCESS_TOKEN", TOKEN)
+        monkeypatch.setenv("GALLERYLINT_EXPORT_BACKOFF_SECONDS", "0.01")
+        result, out = export(srv, tmp_path, "--source", "arm")
+        assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    assert listed and [r["name"] for r in doc["resourceSkus"]] == [s["name"] for s in skus]
+    versions = doc["metadata"]["apiVersions"]
+    assert {"galleries", "imageDefinitions", "imageVersions", "virtualMachines",
+            "virtualMachineScaleSets", "resourceSkus"} <= set(versions)
+    assert versions["resourceSkus"] == "2021-07-01"
+
+
+def test_call_kinds_name_the_collection_each_path_lists():
+    from linter.export.exporter import call_kind
+    base = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute"
+    assert call_kind(f"{base}/galleries") == "galleries"
+    assert call_kind(f"{base}/galleries/g/images") == "imageDefinitions"
+    assert call_kind(f"{base}/galleries/g/images/i/versions") == "imageVersions"
+    assert call_kind(f"{base}/galleries/g/images/i/versions/1.0.0") == "imageVersions"
+    assert call_kind(f"{base}/galleries/g/applications/a/versions") == "applicationVersions"
+    assert call_kind(f"{base}/galleries/g/softDeletedArtifactTypes/Images/artifacts/i/"
+                     "versions") == "softDeletedVersions"
+    assert call_kind("/subscriptions/s/providers/Microsoft.Compute/skus") == "resourceSkus"
+    assert call_kind("/subscriptions") == "subscriptions"
+    assert call_kind("/providers/Microsoft.ResourceGraph/resources") == "resourceGraph"

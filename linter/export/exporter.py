@@ -263,6 +263,36 @@ def _describe(exc: BaseException) -> str:
     return f"HTTP {status}: {text}" if status else f"{type(exc).__name__}: {text}"
 
 
+# The collection a Compute path lists or reads, by its last type segment.
+_CALL_KINDS = {"galleries": "galleries", "images": "imageDefinitions",
+               "versions": "imageVersions", "applications": "applications",
+               "virtualmachines": "virtualMachines",
+               "virtualmachinescalesets": "virtualMachineScaleSets", "skus": "resourceSkus"}
+
+
+def call_kind(path: str) -> str | None:
+    """Which kind of call an ARM path is: `.../galleries/g/images` lists definitions,
+    `.../applications/a/versions` application versions, `.../softDeletedArtifactTypes/
+    Images/artifacts/i/versions` the soft-deleted listing, `/subscriptions` the
+    subscriptions, a Resource Graph path the queries."""
+    low = path.lower().rstrip("/")
+    if "/microsoft.resourcegraph/" in low:
+        return "resourceGraph"
+    if "/softdeletedartifacttypes/" in low:
+        return "softDeletedVersions"
+    marker = "/providers/microsoft.compute/"
+    if marker not in low:
+        return "subscriptions" if low.startswith("/subscriptions") else None
+    segments = low.split(marker, 1)[1].split("/")
+    types = segments[0::2]  # galleries, images, versions … (names sit between them)
+    if not types:
+        return None
+    last = types[-1]
+    if last == "versions" and "applications" in types:
+        return "applicationVersions"
+    return _CALL_KINDS.get(last)
+
+
 class Exporter:
     def __init__(self, credential: Any, endpoint: str, *, progress: Progress | None = None,
                  sleep: Callable[[float], None] = time.sleep, transport: Any = None) -> None:
@@ -293,15 +323,9 @@ class Exporter:
         version = parse_qs(url.query).get("api-version")
         if not version:
             return
-        path = url.path.lower()
-        for marker, name in (("/virtualmachinescalesets", "virtualMachineScaleSets"),
-                             ("/virtualmachines", "virtualMachines"),
-                             ("/galleries", "galleries"),
-                             ("/microsoft.resourcegraph/", "resourceGraph"),
-                             ("/subscriptions", "subscriptions")):
-            if marker in path:
-                self.api_versions.setdefault(name, version[0])
-                return
+        kind = call_kind(url.path)
+        if kind:
+            self.api_versions.setdefault(kind, version[0])
 
     # -- clients --------------------------------------------------------------------
 
@@ -544,16 +568,22 @@ class Exporter:
         regions = {r for _, r in wanted if r}
         url = (f"{self.endpoint}/subscriptions/{sub}/providers/Microsoft.Compute/skus"
                f"?api-version={SKUS_API_VERSION}")
-        if len(regions) == 1:
-            url += f"&$filter=location eq '{next(iter(regions))}'"
         names = {n for n, _ in wanted}
+
+        def fetch(target: str) -> list[dict[str, Any]]:
+            return [{k: item.get(k) for k in ("resourceType", "name", "locations",
+                                              "capabilities")}
+                    for item in self.get_json(sub, target, "resource SKUs")
+                    if str(item.get("resourceType", "")).lower() == "virtualmachines"
+                    and str(item.get("name", "")).lower() in names]
         try:
-            for item in self.get_json(sub, url, "resource SKUs"):
-                if str(item.get("resourceType", "")).lower() == "virtualmachines" and \
-                        str(item.get("name", "")).lower() in names:
-                    result.arrays["resourceSkus"].append(
-                        {k: item.get(k) for k in ("resourceType", "name", "locations",
-                                                  "capabilities")})
+            found = fetch(f"{url}&$filter=location eq '{next(iter(regions))}'"
+                          if len(regions) == 1 else url)
+            if len(regions) == 1 and {str(i.get("name", "")).lower() for i in found} != names:
+                # A size Azure does not list in that region: the rules fall back to any
+                # item of its name, which only the unfiltered list has.
+                found = fetch(url)
+            result.arrays["resourceSkus"].extend(found)
         except Exception as exc:
             result.failed_scopes.append({"scope": f"skus:{sub}", "error": _describe(exc)})
 
