@@ -22,7 +22,7 @@ from .errors import EngineError, GalleryLintError, InputError
 from .atomic import write_atomically
 from .findings import at_or_above
 
-FORMATS = ("text", "json", "sarif", "markdown", "junit", "gitlab")
+FORMATS = ("text", "json", "sarif", "markdown", "junit", "gitlab", "html")
 OPA_MODES = ("auto", "upload", "served")
 COLOR_OPTION = click.option("--color", "color", type=click.Choice(["auto", "always", "never"]),
                             default="auto", show_default=True,

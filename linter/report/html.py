@@ -1,0 +1,137 @@
+"""`--format html`: one self-contained page for people (issue: a report people look at).
+
+Jinja2 renders it with autoescaping on (every name and message in it comes from files
+and from Azure, and is hostile until escaped); pygal draws the charts as inline SVG,
+with its script stripped, so the page makes no request and runs no script (its
+Content-Security-Policy says so too). Large runs stay usable: findings are grouped by
+rule in collapsed sections, each showing at most ROWS_PER_RULE rows (the SARIF and JSON
+reports hold every finding), and each chart shows its top categories.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from .common import Report, is_live, portal_uri, readable_name
+
+ROWS_PER_RULE = 500
+BARS = 15
+LEVELS = ("error", "warning", "note")
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
+
+
+def _chart(chart_id: str, title: str, key: str, counts: Counter[str]) -> dict[str, Any] | None:
+    import pygal
+    from markupsafe import Markup
+    from pygal.style import Style
+    if not counts:
+        return None
+    top = counts.most_common(BARS)
+    rest = sum(counts.values()) - sum(n for _, n in top)
+    if rest:
+        top.append((f"{len(counts) - BARS} more", rest))
+    top.reverse()  # pygal draws the first value at the bottom
+    style = Style(background="white", plot_background="white", colors=("#175cd3",),
+                  font_family="system-ui, sans-serif", label_font_size=12,
+                  major_label_font_size=12, value_font_size=11)
+    chart = pygal.HorizontalBar(js=[], disable_xml_declaration=True, show_legend=False,
+                                width=640, height=80 + 26 * len(top), style=style,
+                                print_values=True, explicit_size=False, no_prefix=False,
+                                truncate_label=40)
+    chart.x_labels = [label for label, _ in top]
+    chart.add("findings", [n for _, n in top])
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    alt = f"{title}: " + ", ".join(f"{label} {n}" for label, n in reversed(top[-5:]))
+    return {"id": chart_id, "title": title, "key": key, "svg": Markup(svg), "alt": alt,
+            "rows": counts.most_common()}
+
+
+def _subscription(resource_id: str) -> str | None:
+    parts = resource_id.split("/")
+    return parts[2] if len(parts) > 2 and parts[1].lower() == "subscriptions" else None
+
+
+def _gallery(resource_id: str) -> str | None:
+    low = resource_id.lower()
+    if "/galleries/" not in low:
+        return None
+    return resource_id[low.index("/galleries/") + len("/galleries/"):].split("/")[0]
+
+
+def context(report: Report) -> dict[str, Any]:
+    from .. import __version__
+    findings = [f for f in report.findings if f.baseline_state != "absent"]
+    active = [f for f in findings if f.suppression is None]
+    counts = Counter(f.level for f in active)
+    failed = counts.get("error", 0) > 0
+    rules = {r.id: r for r in report.rules}
+    verdict = (f"{counts.get('error', 0)} error(s)" if failed else
+               "no errors" if active else "clean")
+    subscriptions = Counter(_subscription(f.resource_id) for f in active)
+    subscriptions.pop(None, None)
+    galleries = Counter(_gallery(f.resource_id) for f in active)
+    galleries.pop(None, None)
+    candidates = (
+        _chart("by-rule", "Findings by rule", "rule",
+               Counter(f"{f.rule_id} {f.rule_name}" for f in active)),
+        _chart("by-category", "Findings by category", "category",
+               Counter((rules[f.rule_id].tags[0] if f.rule_id in rules and
+                        rules[f.rule_id].tags else "other") for f in active)),
+        _chart("by-region", "Findings by region", "region",
+               Counter(f.region for f in active if f.region)),
+        _chart("by-subscription", "Findings by subscription", "subscription", subscriptions),
+        _chart("by-gallery", "Findings by gallery", "gallery", galleries),
+    )
+    charts = [c for c in candidates if c is not None]
+    live = {f.resource_id for f in findings if is_live(f)}
+    resources = Counter(f.resource_id for f in active)
+    resources_top = [{"name": readable_name(rid), "count": n,
+                      "portal": portal_uri(rid) if rid in live else None}
+                     for rid, n in resources.most_common(10)]
+    by_rule: dict[str, list[Any]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    order = {level: i for i, level in enumerate(LEVELS)}
+    groups = []
+    for rule_id, items in sorted(by_rule.items(), key=lambda kv: (
+            min(order.get(f.level, 3) for f in kv[1]), -len(kv[1]), kv[0])):
+        rule = rules.get(rule_id)
+        items.sort(key=lambda f: (order.get(f.level, 3), f.resource_id.lower(), f.region or ""))
+        rows = []
+        for f in items[:ROWS_PER_RULE]:
+            state = "waived" if f.suppression is not None else (
+                f.baseline_state if f.baseline_state in ("new", "unchanged") else "")
+            rows.append({"name": readable_name(f.resource_id),
+                         "portal": portal_uri(f.resource_id) if is_live(f) else None,
+                         "region": f.region or "-", "message": f.message, "state": state,
+                         "where": f"{report.uri(f)}:{f.line}"})
+        groups.append({"id": rule_id, "name": rule.name if rule else items[0].rule_name,
+                       "level": min((f.level for f in items), key=lambda lv: order.get(lv, 3)),
+                       "help": rule.help_uri if rule else "", "summary":
+                       rule.summary if rule else "", "count": len(items), "rows": rows,
+                       "hidden": max(0, len(items) - ROWS_PER_RULE)})
+    baseline = None
+    if any(f.baseline_state for f in report.findings):
+        baseline = {"new": sum(1 for f in report.findings if f.baseline_state == "new"),
+                    "fixed": sum(1 for f in report.findings if f.baseline_state == "absent")}
+    return {"verdict": verdict, "failed": failed,
+            "totals": [(level, counts.get(level, 0)) for level in LEVELS] +
+            [("waived", report.waived)],
+            "baseline": baseline, "resources": report.inventory.resource_count,
+            "files": len(report.inventory.files), "evaluated": report.now.isoformat(),
+            "version": __version__, "config": report.config_shown,
+            "warnings": list(report.warnings), "charts": charts,
+            "resources_top": resources_top, "groups": groups}
+
+
+def render(report: Report) -> str:
+    import jinja2
+
+    from ..resources import data_path
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_path("templates"))),
+                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2").render(**context(report))
