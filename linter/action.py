@@ -294,9 +294,12 @@ def run_lint(out_dir: Path) -> dict[str, str]:
             empty = out_dir / "empty"
             empty.mkdir(exist_ok=True)
             paths, allow_empty = [str(empty)], True
+    html = out_dir / "gallerylint.html"
     args = ["lint", *paths, "--format", "sarif", "--output", str(sarif), "--format", "json",
-            "--output", str(results), "--fail-on", fail_on, "--quiet",
-            "--category", _category(), *options]
+            "--output", str(results), "--format", "html", "--output", str(html),
+            "--fail-on", fail_on, "--quiet", "--category", _category(), *options]
+    if _input("HISTORY"):
+        args += ["--history", _input("HISTORY")]
     if allow_empty:
         args.append("--allow-empty")
     if baseline:
@@ -334,7 +337,7 @@ def run_lint(out_dir: Path) -> dict[str, str]:
     return {"sarif-file": str(sarif), "findings": str(len(current)),
             "new-findings": str(len(new)), "existing-findings": str(len(existing)),
             "fixed-findings": str(len(fixed)), "exit-code": str(exit_code),
-            "category": _category()}
+            "category": _category(), "json-file": str(results), "html-file": str(html)}
 
 
 def _category() -> str:

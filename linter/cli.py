@@ -270,6 +270,9 @@ Examples:
 @click.option("--source-root", type=click.Path(file_okay=False),
               help="Root that SARIF paths are relative to (default: git top-level or cwd).")
 @click.option("--category", help="SARIF runAutomationDetails category (default from config).")
+@click.option("--history", "history_dir", metavar="DIR",
+              help="HTML: earlier JSON reports (-f json) for the trend, e.g. the nightly's "
+                   "previous artifacts.")
 @click.option("--live-location", metavar="FILE",
               help="SARIF: place findings read from a gallerylint snapshot (generated, not in "
                    "the repository) at this file, such as the workflow that exported it; the "
@@ -289,7 +292,8 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
          outputs: tuple[str, ...], engine: str | None, opa_url: str | None,
          opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
-         source_root: str | None, category: str | None, live_location: str | None,
+         source_root: str | None, category: str | None, history_dir: str | None,
+         live_location: str | None,
          quiet: bool, verbose: bool, allow_empty: bool, skip_unknown_files: bool,
          color: str) -> None:
     """Lint inventories, snapshots and Azure resource files (files or directories; `-`
@@ -312,6 +316,10 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     if deployment_scope is not None:
         check_deployment_scope(deployment_scope)
     rego_engine = make_engine(settings, engine, opa_url, opa_mode)
+    history = ()
+    if history_dir is not None:
+        from .history import load as load_history
+        history = load_history(history_dir)
     from .progress import Heartbeat
     heartbeat = Heartbeat.for_stderr(quiet).start()
     try:
@@ -320,7 +328,8 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
                      skip_unknown=skip_unknown_files, progress=heartbeat)
         heartbeat.phase(f"writing {len(pairs)} report(s)")
         _lint_report(result, settings, now, pairs, quiet, allow_empty, rego_engine, baseline,
-                     source_root, category, color, verbose, fail_on, heartbeat, live_location)
+                     source_root, category, color, verbose, fail_on, heartbeat, live_location,
+                     history)
     finally:
         heartbeat.stop()
 
@@ -328,7 +337,8 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
 def _lint_report(result: Any, settings: Any, now: datetime, pairs: Any, quiet: bool,
                  allow_empty: bool, rego_engine: Any, baseline: Any, source_root: Any,
                  category: Any, color: str, verbose: bool, fail_on: str,
-                 heartbeat: Any, live_location: str | None = None) -> None:
+                 heartbeat: Any, live_location: str | None = None,
+                 history: Any = ()) -> None:
     from .report.common import Report, default_source_root
     inventory = result.inventory
     if inventory.resource_count == 0 and not allow_empty:
@@ -351,6 +361,7 @@ def _lint_report(result: Any, settings: Any, now: datetime, pairs: Any, quiet: b
                     if f.baseline_state != "absent" or f.rule_id in known]
     report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
                     config_path=settings.path, live_location=live_location,
+                    history=history,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category,
                     notes=[*result.inventory.notes, *expiry_notes(settings, now),

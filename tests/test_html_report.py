@@ -178,3 +178,62 @@ def test_the_readme_screenshot_is_the_sample_report(tmp_path):
         shutil.copy(shot, target)
     assert target.stat().st_size > 50_000
     assert "docs/report.png" in (ROOT / "README.md").read_text()
+
+
+def nights(tmp_path, count=3):
+    """The JSON reports of earlier nights of the sample estate, as the nightly keeps them."""
+    folder = tmp_path / "history"
+    folder.mkdir()
+    for day in range(count):
+        when = f"2026-11-{18 + day:02d}T02:00:00Z"
+        subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(SAMPLE), "--now", when,
+                        "--config", str(SAMPLE / ".gallerylint.yaml"), "-f", "json", "-o",
+                        str(folder / f"{when[:10]}.json"), "-q"], cwd=ROOT, check=False,
+                       timeout=300)
+    return folder
+
+
+def test_the_trend_shows_each_run_and_what_it_added_and_fixed(tmp_path):
+    history = nights(tmp_path)
+    # a night that fixed everything but one finding: the current run adds back the rest
+    doc = json.loads((history / "2026-11-20.json").read_text())
+    kept = doc["findings"][:1]
+    doc["findings"] = kept
+    (history / "2026-11-20.json").write_text(json.dumps(doc))
+    html = render(tmp_path, SAMPLE, extra=("--config", str(SAMPLE / ".gallerylint.yaml"),
+                                           "--history", str(history))).read_text()
+    assert "Trend over 4 runs" in html
+    rows = re.findall(r"<tr><td>(2026-11-\d\d \d\d:\d\d)</td><td>(\d+)</td><td>(\d+)</td>"
+                      r"<td>(\d+)</td><td>([-\d]+)</td><td>([-\d]+)</td></tr>", html)
+    assert [r[0][:10] for r in rows] == ["2026-11-21", "2026-11-20", "2026-11-19",
+                                         "2026-11-18"]
+    total_19 = sum(int(x) for x in rows[2][1:4])
+    assert rows[1][5] == str(total_19 - 1) and rows[1][4] == "0"  # the 20th fixed all but 1
+    assert int(rows[0][4]) > 0  # and this run brings them back
+    assert rows[3][4] == "-"  # the first run has nothing to compare with
+
+
+def test_a_history_file_that_is_not_a_report_is_exit_2(tmp_path):
+    history = tmp_path / "history"
+    history.mkdir()
+    (history / "x.json").write_text('{"hello": 1}')
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(SAMPLE),
+                             "--history", str(history), "-f", "html", "-o",
+                             str(tmp_path / "r.html")], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300)
+    assert result.returncode == 2 and "x.json" in result.stderr
+    assert "not a gallerylint JSON report" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium here (Debian package chromium)")
+def test_the_report_with_several_nights_in_a_real_browser(tmp_path):
+    html = render(tmp_path, SAMPLE, extra=("--config", str(SAMPLE / ".gallerylint.yaml"),
+                                           "--history", str(nights(tmp_path))))
+    dom, log, urls = chromium(html, tmp_path)
+    assert remote(urls) == [] and "CONSOLE" not in log
+    charts = dict(re.findall(r'<div role="img"[^>]*data-chart="([^"]+)"[^>]*>(.*?)</div>',
+                             dom, re.DOTALL))
+    assert {"trend-levels", "trend-rules"} <= set(charts) and len(charts) == 7
+    for name in ("trend-levels", "trend-rules"):
+        assert len(re.findall(r'<circle[^>]*class="dot', charts[name])) >= 4, name

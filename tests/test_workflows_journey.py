@@ -115,6 +115,8 @@ class GitHub:
             event_payload: dict | None = None) -> Job:
         doc = YAML(typ="safe").load((FLOWS / flow).read_text())
         steps = doc["jobs"][job_name]["steps"]
+        # every job starts from a fresh checkout: nothing an earlier job wrote is there
+        subprocess.run(["git", "clean", "-fdxq"], cwd=workspace, check=True)
         run_id = self.record_run(flow, event) if flow == "nightly.yml" else 0
         job = Job()
         job_env: dict[str, str] = {}
@@ -328,6 +330,11 @@ def test_the_sample_workflows_work_as_a_system_from_the_first_day(tmp_path, gith
     assert f"baseline: the SARIF of nightly run {night1_id}" in night2.log("Fetch the previous")
     assert night2.outputs["lint"]["new-findings"] == "0"
     assert night2.outputs["lint"]["existing-findings"] == lint1["findings"]
+    # the reports keep their history: night 2's HTML shows the trend of both nights
+    reports2 = github.store / "artifacts" / str(github.next_run) / "nightly-reports"
+    assert (reports2 / "history" / f"run-{night1_id}.json").is_file()
+    assert "Trend over 2 runs" in (reports2 / "gallerylint.html").read_text()
+    assert "Trend over" not in (artifacts / "nightly-reports" / "gallerylint.html").read_text()
 
     # A pull request that fixes the version name: with the newest snapshot as live
     # context, it passes, and the fixed finding is counted.

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..findings import Finding
 from ..model import Inventory
@@ -91,6 +91,7 @@ class Report:
     # Where SARIF places findings read from a gallerylint snapshot, a file the repository
     # has (the Action passes the workflow file): the snapshot itself is generated.
     live_location: str | None = None
+    history: Sequence[Any] = ()  # earlier runs (linter/history.py), oldest first, for HTML
 
     @property
     def config_shown(self) -> str | None:

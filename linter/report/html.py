@@ -49,6 +49,51 @@ def _chart(chart_id: str, title: str, key: str, counts: Counter[str]) -> dict[st
             "rows": counts.most_common()}
 
 
+def _trend(report: Report, active: list[Any]) -> dict[str, Any] | None:
+    """Findings per level over the earlier runs and this one, the top rules over time,
+    and what each run added and fixed (by fingerprint)."""
+    if not report.history:
+        return None
+    import pygal
+    from markupsafe import Markup
+    from pygal.style import Style
+
+    from ..history import current
+    runs = [*report.history, current(active, report.now)]
+    labels = [r.when.strftime("%Y-%m-%d %H:%M") for r in runs]
+    style = Style(background="white", plot_background="white",
+                  colors=("#b42318", "#b54708", "#175cd3", "#067647", "#6941c6", "#475467"),
+                  font_family="system-ui, sans-serif", label_font_size=11,
+                  major_label_font_size=11, legend_font_size=12)
+
+    def line(title: str, series: list[tuple[str, list[int]]]) -> Any:
+        chart = pygal.Line(js=[], disable_xml_declaration=True, width=900, height=360,
+                           style=style, x_label_rotation=30, show_dots=True,
+                           legend_at_bottom=True, truncate_legend=40, include_x_axis=True)
+        chart.title = title
+        chart.x_labels = labels
+        for name, values in series:
+            chart.add(name, values)
+        svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+        return Markup(re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL))
+    levels = line("Findings per level", [(lv, [r.levels.get(lv, 0) for r in runs])
+                                          for lv in LEVELS])
+    top = [rule for rule, _ in sum((r.rules for r in runs), Counter()).most_common(6)]
+    rules = line("Findings of the most frequent rules", [(rule, [r.rules.get(rule, 0)
+                                                                 for r in runs])
+                                                         for rule in top])
+    rows = []
+    for i, r in enumerate(runs):
+        before = runs[i - 1].fingerprints if i else None
+        rows.append({"when": labels[i], **{lv: r.levels.get(lv, 0) for lv in LEVELS},
+                     "added": len(r.fingerprints - before) if before is not None else "-",
+                     "fixed": len(before - r.fingerprints) if before is not None else "-"})
+    alt = "Findings per level over " + f"{len(runs)} runs: " + ", ".join(
+        f"{row['when']}: {row['error']} error(s)" for row in rows[-3:])
+    return {"levels": levels, "rules": rules, "rows": list(reversed(rows)), "alt": alt,
+            "runs": len(runs)}
+
+
 def _subscription(resource_id: str) -> str | None:
     parts = resource_id.split("/")
     return parts[2] if len(parts) > 2 and parts[1].lower() == "subscriptions" else None
@@ -124,7 +169,8 @@ def context(report: Report) -> dict[str, Any]:
             "files": len(report.inventory.files), "evaluated": report.now.isoformat(),
             "version": __version__, "config": report.config_shown,
             "warnings": list(report.warnings), "charts": charts,
-            "resources_top": resources_top, "groups": groups}
+            "resources_top": resources_top, "groups": groups,
+            "trend": _trend(report, active)}
 
 
 def render(report: Report) -> str:
