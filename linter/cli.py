@@ -361,7 +361,7 @@ def _lint_report(result: Any, settings: Any, now: datetime, pairs: Any, quiet: b
                     if f.baseline_state != "absent" or f.rule_id in known]
     report = Report(findings=findings, rules=result.rules, inventory=result.inventory,
                     config_path=settings.path, live_location=live_location,
-                    history=history,
+                    history=history, settings=settings,
                     source_root=source_root or default_source_root(), tool_version=__version__,
                     now=now, category=category or settings.reporting.category,
                     notes=[*result.inventory.notes, *expiry_notes(settings, now),

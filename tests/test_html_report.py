@@ -59,7 +59,7 @@ def test_the_report_is_self_contained_and_accessible(tmp_path):
     assert [t for t, _ in tags].count("svg") == 5  # by rule, category, region, sub, gallery
     charts = [a for t, a in tags if a.get("role") == "img"]
     assert len(charts) == 5 and all(a.get("aria-label") for a in charts)
-    assert all(a.get("scope") == "col" for t, a in tags if t == "th")
+    assert all(a.get("scope") in ("col", "row") for t, a in tags if t == "th")
     assert '<html lang="en">' in text and "<summary>" in text
     # live resources link to the portal, rules to their docs
     assert 'href="https://portal.azure.com/#@/resource/subscriptions/' in text
@@ -237,3 +237,16 @@ def test_the_report_with_several_nights_in_a_real_browser(tmp_path):
     assert {"trend-levels", "trend-rules"} <= set(charts) and len(charts) == 7
     for name in ("trend-levels", "trend-rules"):
         assert len(re.findall(r'<circle[^>]*class="dot', charts[name])) >= 4, name
+
+
+def test_the_estate_view_says_who_runs_which_version_and_what_expires(tmp_path):
+    html = render(tmp_path, SAMPLE, extra=("--config", str(SAMPLE / ".gallerylint.yaml"))
+                  ).read_text()
+    assert '<h2 id="estate">The estate</h2>' in html
+    row = re.search(r"<tr><td>contoso_prod/ubuntu-2204</td>.*?</tr>", html, re.DOTALL).group(0)
+    assert "1.2.0: 87 VMs in 2 subscriptions" in row and "1.0.0: 17 VMs in 1 subscription" in row
+    heat = html[html.index('<table class="heat">'):]
+    heat = heat[:heat.index("</table>")]
+    assert 'class="none">0/1<' in heat and 'class="low">2/3<' in heat  # missing, too few
+    calendar = html[html.index("End of life in the next 90 days"):html.index('id="findings"')]
+    assert "(passed)" in calendar and "VM" in calendar

@@ -92,6 +92,7 @@ class Report:
     # has (the Action passes the workflow file): the snapshot itself is generated.
     live_location: str | None = None
     history: Sequence[Any] = ()  # earlier runs (linter/history.py), oldest first, for HTML
+    settings: Any = None  # the settings in force (the HTML report's estate view needs facts)
 
     @property
     def config_shown(self) -> str | None:

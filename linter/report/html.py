@@ -94,6 +94,94 @@ def _trend(report: Report, active: list[Any]) -> dict[str, Any] | None:
             "runs": len(runs)}
 
 
+def _runs(vms: int, instances: int, subscriptions: int) -> str:
+    """"14 VMs and 200 scale set instances in 3 subscriptions"."""
+    parts = []
+    if vms:
+        parts.append(f"{vms} VM{'s' if vms != 1 else ''}")
+    if instances:
+        parts.append(f"{instances} scale set instance{'s' if instances != 1 else ''}")
+    where = f"{subscriptions} subscription{'s' if subscriptions != 1 else ''}"
+    return f"{' and '.join(parts)} in {where}"
+
+
+ESTATE_DEFINITIONS = 50  # definitions shown, most deployed first
+HEATMAP_VERSIONS = 25
+CALENDAR_DAYS = 90
+
+
+def _estate(report: Report) -> dict[str, Any] | None:
+    """The estate as facts see it: per definition its latest version per region and who
+    runs which version; a replication heat map (replicas against the recommended count,
+    per version and region); the end-of-life calendar of the next 90 days."""
+    if report.settings is None or not report.inventory.versions:
+        return None
+    from datetime import timedelta
+
+    from ..facts import build
+    from ..model import UNKNOWN
+    from ..rules.replication import recommended_replicas
+    facts = build(report.inventory, report.settings, report.now)
+
+    def users(vf: Any) -> tuple[int, int, set[str]]:
+        vms = sum(u.vms for u in vf.usage.values())
+        instances = sum(u.scale_set_instances for u in vf.usage.values())
+        subs = {d.deployment.subscription_id for u in vf.usage.values()
+                for d in u.deployments}
+        return vms, instances, subs
+    definitions = []
+    ranked = sorted(facts.definitions, key=lambda df: (
+        -sum(sum(users(vf)[0:2]) for vf in df.versions), df.definition.id.lower()))
+    for df in ranked[:ESTATE_DEFINITIONS]:
+        latest = sorted({(region, vf.version.name) for region, vf in
+                         df.latest_by_region.items()})
+        used = []
+        for vf in sorted(df.versions, key=lambda v: v.number or (0, 0, 0), reverse=True):
+            vms, instances, subs = users(vf)
+            if vms or instances:
+                used.append(f"{vf.version.name}: {_runs(vms, instances, len(subs))}")
+        definitions.append({"name": readable_name(df.definition.id),
+                            "versions": len(df.versions),
+                            "latest": ", ".join(f"{v} in {r}" for r, v in latest) or "-",
+                            "used": used})
+    regions = sorted({r for vf in facts.versions if vf.usage for r in vf.usage})
+    heat = []
+    for vf in sorted((vf for vf in facts.versions if vf.usage),
+                     key=lambda vf: -sum(users(vf)[0:2]))[:HEATMAP_VERSIONS]:
+        cells = []
+        for region in regions:
+            usage = vf.usage.get(region)
+            r = vf.regions.get(region) if vf.regions is not UNKNOWN else None
+            if usage is None:
+                cells.append({"text": "", "state": "idle"})
+                continue
+            need = recommended_replicas(usage, facts)
+            have = r.replicas if r is not None else 0
+            if not isinstance(have, int):
+                cells.append({"text": f"?/{need}", "state": "unknown"})
+            else:
+                state = "none" if have == 0 else ("low" if have < need else "ok")
+                cells.append({"text": f"{have}/{need}", "state": state})
+        heat.append({"name": readable_name(vf.version.id), "cells": cells})
+    horizon = report.now + timedelta(days=CALENDAR_DAYS)
+    calendar = []
+    for vf in facts.versions:
+        eol = vf.end_of_life
+        if not hasattr(eol, "year") or eol > horizon:
+            continue
+        vms, instances, subs = users(vf)
+        if eol < report.now and not (vms or instances):
+            continue  # long past and unused: retention's business, not the calendar's
+        calendar.append({"date": eol.strftime("%Y-%m-%d"), "name": readable_name(vf.version.id),
+                         "passed": eol < report.now,
+                         "used": _runs(vms, instances, len(subs)) if vms or instances
+                         else "unused"})
+    calendar.sort(key=lambda c: (c["date"], c["name"]))
+    return {"definitions": definitions, "hidden": max(0, len(ranked) - ESTATE_DEFINITIONS),
+            "regions": regions, "heat": heat, "calendar": calendar,
+            "days": CALENDAR_DAYS}
+
+
 def _subscription(resource_id: str) -> str | None:
     parts = resource_id.split("/")
     return parts[2] if len(parts) > 2 and parts[1].lower() == "subscriptions" else None
@@ -170,7 +258,7 @@ def context(report: Report) -> dict[str, Any]:
             "version": __version__, "config": report.config_shown,
             "warnings": list(report.warnings), "charts": charts,
             "resources_top": resources_top, "groups": groups,
-            "trend": _trend(report, active)}
+            "trend": _trend(report, active), "estate": _estate(report)}
 
 
 def render(report: Report) -> str:
