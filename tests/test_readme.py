@@ -1,6 +1,7 @@
-"""The README as a user reads it: every command line it shows that needs no network runs
-as written (from the checkout, against the bundled sample), and every command's
-synopsis names exactly the options the command has. The OPA walkthrough is
+"""The README and the reference (docs/reference.md) as a user reads them: every command
+line they show that needs no network runs as written (from the checkout, against the
+bundled sample), and every command's synopsis names exactly the options the command
+has. The OPA walkthrough is
 tests/test_opa_served.py::test_the_readme_opa_fleet_walkthrough_runs_as_written."""
 
 import re
@@ -14,11 +15,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+REFERENCE = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+PAGES = {ROOT / "README.md": README, ROOT / "docs" / "reference.md": REFERENCE}
 NOW = "2026-11-21T00:00:00Z"
 
 
 def code_blocks() -> list[list[str]]:
-    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", README, re.DOTALL | re.MULTILINE)
+    blocks = [b for text in PAGES.values()
+              for b in re.findall(r"^```[a-z]*\n(.*?)^```", text, re.DOTALL | re.MULTILINE)]
     return [block.replace("\\\n", " ").splitlines() for block in blocks]
 
 
@@ -75,7 +79,7 @@ def options_of(command: str) -> set[str]:
 
 
 @pytest.mark.parametrize("command", ["lint", "export", "gate", "waive", "rules", "explain",
-                                     "bundle"])
+                                     "bundle", "config", "init"])
 def test_each_synopsis_names_exactly_the_commands_options(command):
     lines = [c for c in SYNOPSIS if c.split()[1] == command]
     assert lines, f"no synopsis for {command}"
@@ -98,18 +102,28 @@ def test_each_synopsis_names_exactly_the_commands_options(command):
     assert has - shown == set(), f"the README's synopsis of {command} misses options"
 
 
-def test_no_reference_to_a_section_that_does_not_exist():
-    headings = {re.sub(r"[^a-z0-9 -]", "", h.lower()).strip().replace(" ", "-")
-                for h in re.findall(r"^#+ (.+)$", README, re.MULTILINE)}
-    for anchor in re.findall(r"\]\(#([^)]+)\)", README):
-        assert anchor in headings, anchor
-    for path in re.findall(r"\]\((?!https?:|#)([^)#]+)", README):
-        assert (ROOT / path).exists(), path
+def test_no_reference_to_a_section_or_file_that_does_not_exist():
+    for page, text in PAGES.items():
+        headings = {re.sub(r"[^a-z0-9 -]", "", h.lower()).strip().replace(" ", "-")
+                    for h in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}
+        for anchor in re.findall(r"\]\(#([^)]+)\)", text):
+            assert anchor in headings, (page.name, anchor)
+        for path in re.findall(r"\]\((?!https?:|#)([^)#]+)", text):
+            assert (page.parent / path).exists(), (page.name, path)
+
+
+def test_the_readme_is_the_adopter_s_page():
+    """About 200 lines, the two commands first, the quickstart before the reference."""
+    lines = README.splitlines()
+    assert len(lines) <= 220
+    assert [l.split()[:2] for l in lines[3:5]] == [["make", "demo"], ["make", "test"]]
+    assert README.index("five minutes") < README.index("## Commands")
 
 
 def test_the_readme_config_example_is_a_valid_config(tmp_path):
     from linter import config
-    blocks = re.findall(r"^```yaml\n(.*?)^```", README, re.DOTALL | re.MULTILINE)
+    blocks = [b for text in PAGES.values()
+              for b in re.findall(r"^```yaml\n(.*?)^```", text, re.DOTALL | re.MULTILINE)]
     examples = [b for b in blocks if not b.lstrip().startswith("- uses:")]
     assert examples
     for n, text in enumerate(examples):
