@@ -198,7 +198,7 @@ def _incoming(deployment_paths: Sequence[str], settings: Settings, environment: 
 
 # The rules the bundle's gate policy (policies/gate/gate.rego) judges.
 OPA_JUDGED = frozenset({"ACG801", "ACG307", "ACG603", "ACG301", "ACG403", "ACG601", "ACG602",
-                        "ACG401", "ACG702", "ACG802", "ACG803", "ACG405"})
+                        "ACG401", "ACG702", "ACG802", "ACG803", "ACG405", "ACG311", "ACG609"})
 
 
 def gate_via_opa(engine: Any, deployment_paths: Sequence[str], settings: Settings,
@@ -263,7 +263,8 @@ def deployment_document(dep: Any) -> dict[str, Any]:
     # inventory (Azure accepted it): gate.rego judges neither (see its "marks").
     unknown = [name for name, value, unset in (
         ("osProfile", dep.os_profile, (None, UNKNOWN)), ("plan", dep.plan, (UNKNOWN,)),
-        ("ephemeralOsDisk", dep.ephemeral_os_disk, (UNKNOWN,))) if value in unset]
+        ("ephemeralOsDisk", dep.ephemeral_os_disk, (UNKNOWN,)),
+        ("extendedLocation", dep.extended_location, (UNKNOWN,))) if value in unset]
     document: dict[str, Any] = {
         "id": dep.id, "name": dep.name,
         "location": dep.location if isinstance(dep.location, str) else "",
@@ -272,6 +273,10 @@ def deployment_document(dep: Any) -> dict[str, Any]:
     }
     if isinstance(dep.plan, dict):
         document["plan"] = dict(dep.plan)
+    ext = dep.extended_location
+    if isinstance(ext, tuple) and len(ext) == 2 and all(isinstance(x, str) for x in ext):
+        document["extendedLocation"] = {"type": "EdgeZone" if ext[0] == "edgezone" else ext[0],
+                                        "name": ext[1]}
     if dep.kind == "vmss":
         document["type"] = "Microsoft.Compute/virtualMachineScaleSets"
         document["sku"] = {"capacity": dep.capacity if isinstance(dep.capacity, int) else 0}

@@ -46,6 +46,14 @@ def gate_facts(facts: Facts) -> dict[str, Any]:
             "total_instances": vf.total_instances,  # VMs and instances in every region
             "regions": regions,
         }
+        entry = versions[vf.version.id.lower()]
+        if UNKNOWN not in tuple(vf.version.edge_zones):
+            entry["edge_zones"] = list(vf.version.edge_zones)
+        if vf.soft_deleted:  # ACG311: the deployment's version is soft-deleted
+            end = vf.consumption_end
+            entry["soft_deleted"] = True
+            entry["consumption_end"] = _utc(end) if isinstance(end, datetime) else None
+            entry["consumption_ended"] = isinstance(end, datetime) and end < now
     definitions: dict[str, Any] = {}
     for df in facts.definitions:
         d = df.definition
@@ -91,6 +99,11 @@ def gate_facts(facts: Facts) -> dict[str, Any]:
         "versions": versions,
         "definitions": definitions,
     }
+
+
+def _utc(value: datetime) -> str:
+    from ..rules.base import utc_seconds
+    return utc_seconds(value)
 
 
 def _hdd_os_retired(settings: Any, now: datetime) -> bool:

@@ -24,13 +24,21 @@ decide(deployment, facts) := {"allow": count(blocking) == 0, "reasons": [r | som
 }
 
 # `allow` follows the gate's default level (error): a reason of a rule whose level is a
-# warning (rules.md) does not block unless it says "(error)". `gallerylint gate --engine opa`
+# warning (rules.md) does not block unless it says "(error)", and a reason that says
+# "(warning)" or "(note)" never blocks. `gallerylint gate --engine opa`
 # applies the configured levels itself, from the reasons.
 warning_rules := {"ACG403", "ACG405", "ACG601", "ACG602"}
 
-blocks(reason) if not substring(reason, 0, 6) in warning_rules
+blocks(reason) if {
+	not substring(reason, 0, 6) in warning_rules
+	not below_error(reason)
+}
 
 blocks(reason) if contains(reason, " (error): ")
+
+below_error(reason) if contains(reason, " (warning): ")
+
+below_error(reason) if contains(reason, " (note): ")
 
 all_reasons(deployment, facts) := array.concat(
 	array.concat(reference_reasons(deployment, facts), proposal_reasons(deployment, facts)),
@@ -253,8 +261,53 @@ plan_text(p) := concat("/", [p.publisher, p.product, p.name]) if p != null
 
 proposal_reasons(d, facts) := array.concat(
 	array.concat(os_state_reasons(d, facts), plan_reasons(d, facts)),
-	hdd_reasons(d, facts),
+	array.concat(hdd_reasons(d, facts), array.concat(soft_deleted_reasons(d, facts), edge_zone_reasons(d, facts))),
 )
+
+# ACG311: the version the deployment names (pinned, or by exactVersion) is soft-deleted.
+how(d) := "pinned to" if pinned(d)
+
+how(d) := "built from (exactVersion)" if not pinned(d)
+
+requested(d) if pinned(d)
+
+requested(d) if storage(d).imageReference.exactVersion
+
+soft_deleted_reasons(d, facts) := array.concat(
+	[r |
+		requested(d)
+		v := version(d, facts)
+		v.soft_deleted == true
+		v.consumption_ended == true
+		r := concat("", ["ACG311: ", how(d), " soft-deleted version ", v.name, ", whose consumption ended ", v.consumption_end, ": Azure no longer creates VMs or scales out from it"])
+	],
+	[r |
+		requested(d)
+		v := version(d, facts)
+		v.soft_deleted == true
+		not v.consumption_ended == true
+		r := concat("", ["ACG311 (warning): ", how(d), " soft-deleted version ", v.name, ", consumable only ", consumable_until(v)])
+	],
+)
+
+consumable_until(v) := concat("", ["until ", v.consumption_end]) if is_string(v.consumption_end)
+
+consumable_until(v) := "until an unknown consumption end" if not is_string(v.consumption_end)
+
+# ACG609: an edge-zone deployment pinned to a version not replicated to that zone.
+edge_zone_reasons(d, facts) := [r |
+	lower(d.extendedLocation.type) == "edgezone"
+	zone := lower(d.extendedLocation.name)
+	pinned(d)
+	v := version(d, facts)
+	is_array(v.edge_zones)
+	not zone in v.edge_zones
+	r := concat("", ["ACG609: in edge zone ", zone, ", pinned to version ", v.name, ", which is not replicated there (edge zones: ", zones_text(v.edge_zones), ")"])
+]
+
+zones_text(zones) := "none" if count(zones) == 0
+
+zones_text(zones) := concat(", ", zones) if count(zones) > 0
 
 os_state_reasons(d, facts) := array.concat(
 	[r |

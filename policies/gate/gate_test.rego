@@ -180,3 +180,46 @@ test_shallow_version_at_scale_is_reported_outside_production_too if {
 	d.reasons == ["ACG403: version 1.0.0 is shallow-replicated and would serve 21 instances"]
 	gate.decide(vm(ver_id, "westeurope", "Premium_LRS", "TrustedLaunch"), shallow_facts(19)).reasons == []
 }
+
+# A facts object whose one version is soft-deleted (ACG311) and replicated to one edge zone
+# (ACG609), built whole.
+soft_facts(ended, zones) := {
+	"settings": facts.settings,
+	"definitions": facts.definitions,
+	"versions": {ver_id: {
+		"name": "1.0.0",
+		"end_of_life_passed": false,
+		"shallow": false,
+		"regions": {"westeurope": {"replicas": 3, "vms": 0, "scale_sets": 0, "instances": 0}},
+		"soft_deleted": true,
+		"consumption_end": "2026-11-01T00:00:00Z",
+		"consumption_ended": ended,
+		"edge_zones": zones,
+	}},
+}
+
+edge_vm(id, zone) := {
+	"type": "Microsoft.Compute/virtualMachines",
+	"location": "westeurope",
+	"extendedLocation": {"type": "EdgeZone", "name": zone},
+	"properties": {
+		"storageProfile": {"imageReference": {"id": id}, "osDisk": {"managedDisk": {"storageAccountType": "Premium_LRS"}}},
+		"securityProfile": {"securityType": "TrustedLaunch"},
+	},
+}
+
+test_soft_deleted_version_in_use if {
+	d := gate.decide(vm(ver_id, "westeurope", "Premium_LRS", "TrustedLaunch"), soft_facts(true, []))
+	d.reasons == ["ACG311: pinned to soft-deleted version 1.0.0, whose consumption ended 2026-11-01T00:00:00Z: Azure no longer creates VMs or scales out from it"]
+	d.allow == false
+	e := gate.decide(vm(ver_id, "westeurope", "Premium_LRS", "TrustedLaunch"), soft_facts(false, []))
+	e.reasons == ["ACG311 (warning): pinned to soft-deleted version 1.0.0, consumable only until 2026-11-01T00:00:00Z"]
+	e.allow == true
+}
+
+test_edge_zone_not_replicated if {
+	d := gate.decide(edge_vm(ver_id, "LosAngeles"), soft_facts(false, ["dallas"]))
+	"ACG609: in edge zone losangeles, pinned to version 1.0.0, which is not replicated there (edge zones: dallas)" in d.reasons
+	e := gate.decide(edge_vm(ver_id, "Dallas"), soft_facts(false, ["dallas"]))
+	not "ACG609" in {substring(r, 0, 6) | some r in e.reasons}
+}
