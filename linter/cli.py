@@ -301,7 +301,6 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     import gc
 
     from .lint import run
-    from .report.common import Report, default_source_root
     from .rules.registry import load_registry
 
     gc.disable()  # a short-lived process holding millions of objects (see lint.run)

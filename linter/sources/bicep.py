@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from ..errors import InputError
 from ..model import Inventory, Source

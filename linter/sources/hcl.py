@@ -24,6 +24,10 @@ MAX_VALUE_SIZE = 1_000_000  # characters or elements in one produced value
 MAX_NESTING = 200  # Python frames the parser and evaluator may use per level
 
 
+class Unresolved(Exception):
+    """An expression that does not resolve: its value is UNKNOWN."""
+
+
 class Budget:
     """Steps an evaluation may take: a hostile file of nested `for` expressions stops
     with exit 2 instead of running for hours."""
@@ -71,6 +75,39 @@ def parse(path: str, text: str, what: str) -> Any:
 def _syntax_hint(what: str) -> str:
     tool = "packer validate" if "Packer" in what else "terraform validate"
     return f"fix the HCL syntax; {tool} says more"
+
+
+def read_source(path: str, cap: int, what: str) -> str:
+    """A file of the tree a module or configuration names: inside the workspace (a link
+    out of it is refused), size-capped, UTF-8."""
+    from ..safeio import check_inside, read_text
+    check_inside(path)
+    return read_text(path, cap, what)
+
+
+class Names:
+    """A namespace an expression reaches with `.name` (`var`, `local`, a resource type,
+    a module's outputs) and, when given, `[key]` (a resource's instances)."""
+
+    def __init__(self, get: Any, index_: Any = None) -> None:
+        self._get = get
+        self._index = index_
+
+    def attr(self, name: str) -> Any:
+        value = self._get(name)
+        if value is UNKNOWN:
+            raise Unresolved()
+        return value
+
+    def index(self, key: Any) -> Any:
+        if self._index is None:
+            raise Unresolved()
+        return self._index(key)
+
+
+def no_names(root: str, scope: Mapping[str, Any]) -> Any:
+    """The lookup of a file whose expressions may name nothing (variable files)."""
+    raise Unresolved()
 
 
 # -- the parse tree ---------------------------------------------------------------------
@@ -165,10 +202,6 @@ def top_body(tree: Any) -> Any:
 
 
 # -- values ----------------------------------------------------------------------------
-
-
-class Unresolved(Exception):
-    """An expression that does not resolve: its value is UNKNOWN."""
 
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}

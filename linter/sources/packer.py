@@ -24,9 +24,7 @@ PLANNED_MARK = "#pipeline="
 
 
 def _read(path: str, what: str) -> str:
-    from ..safeio import check_inside, read_text
-    check_inside(path)
-    return read_text(path, MAX_BYTES, what)
+    return hcl.read_source(path, MAX_BYTES, what)
 
 
 @dataclass
@@ -42,20 +40,6 @@ class Config:
     # (build name, [(source name, nested body or None)], path)
 
 
-class _Names:
-    def __init__(self, get: Any) -> None:
-        self._get = get
-
-    def attr(self, name: str) -> Any:
-        value = self._get(name)
-        if value is UNKNOWN:
-            raise Unresolved()
-        return value
-
-    def index(self, key: Any) -> Any:
-        raise Unresolved()
-
-
 class Evaluation:
     """Variables and locals of one configuration, evaluated on demand."""
 
@@ -68,9 +52,9 @@ class Evaluation:
 
     def lookup(self, root: str, scope: Mapping[str, Any]) -> Any:
         if root == "var":
-            return _Names(lambda n: self.values.get(n, UNKNOWN))
+            return hcl.Names(lambda n: self.values.get(n, UNKNOWN))
         if root == "local":
-            return _Names(self.local)
+            return hcl.Names(self.local)
         raise Unresolved()  # source.*, build.*, env(), data sources: unknown
 
     def local(self, name: str) -> Any:
@@ -147,15 +131,13 @@ def variable_file(path: str, ev: Evaluation) -> dict[str, Any]:
         return doc if isinstance(doc, dict) else {}
     tree = hcl.parse(path, text, "Packer variables file")
     attributes, _ = hcl.body_items(hcl.top_body(tree))
-    plain = hcl.Evaluator(ev.evaluator.budget, lambda root, scope: (_ for _ in ()).throw(
-        Unresolved()))
+    plain = hcl.Evaluator(ev.evaluator.budget, hcl.no_names)
     return {a.name: plain.value(a.expr, {}) for a in attributes}
 
 
 def _read_native(config: Config, path: str, tree: Any) -> None:
     _, blocks = hcl.body_items(hcl.top_body(tree))
-    plain = hcl.Evaluator(hcl.Budget(path, 100_000), lambda root, scope: (_ for _ in ()).throw(
-        Unresolved()))
+    plain = hcl.Evaluator(hcl.Budget(path, 100_000), hcl.no_names)
     for b in blocks:
         labels = [x for x in b.labels if isinstance(x, str)]
         if b.type == "variable" and len(labels) == 1 and b.body is not None:

@@ -31,9 +31,7 @@ META_BLOCKS = ("lifecycle", "provisioner", "connection")
 
 
 def _read(path: str, what: str) -> str:
-    from ..safeio import check_inside, read_text
-    check_inside(path)
-    return read_text(path, MAX_TF_BYTES, what)
+    return hcl.read_source(path, MAX_TF_BYTES, what)
 
 
 @dataclass
@@ -98,29 +96,8 @@ def _literal_attribute(block: hcl.Block, name: str) -> Any:
     attributes, _ = hcl.body_items(block.body)
     for a in attributes:
         if a.name == name:
-            return hcl.Evaluator(hcl.Budget("-", 10_000), _nothing).value(a.expr, {})
+            return hcl.Evaluator(hcl.Budget("-", 10_000), hcl.no_names).value(a.expr, {})
     return None
-
-
-def _nothing(root: str, scope: Mapping[str, Any]) -> Any:
-    raise Unresolved()
-
-
-class _Namespace:
-    def __init__(self, get: Any, index_: Any = None) -> None:
-        self._get = get
-        self._index = index_
-
-    def attr(self, name: str) -> Any:
-        value = self._get(name)
-        if value is UNKNOWN:
-            raise Unresolved()
-        return value
-
-    def index(self, key: Any) -> Any:
-        if self._index is None:
-            raise Unresolved()
-        return self._index(key)
 
 
 class Module:
@@ -155,15 +132,15 @@ class Module:
     # -- names -----------------------------------------------------------------------
     def lookup(self, root: str, scope: Mapping[str, Any]) -> Any:
         if root == "var":
-            return _Namespace(lambda name: self.values.get(name, UNKNOWN))
+            return hcl.Names(lambda name: self.values.get(name, UNKNOWN))
         if root == "local":
-            return _Namespace(self.local)
+            return hcl.Names(self.local)
         if root == "module":
-            return _Namespace(self.module_output_namespace)
+            return hcl.Names(self.module_output_namespace)
         if root in ("data", "path", "terraform", "self", "count", "each"):
             raise Unresolved()
         if any(rtype == root for rtype, _ in self.source.resources):
-            return _Namespace(lambda name: self.resource_reference(root, name))
+            return hcl.Names(lambda name: self.resource_reference(root, name))
         raise Unresolved()
 
     def local(self, name: str) -> Any:
@@ -184,7 +161,7 @@ class Module:
         child = self.child(name)
         if child is None:
             raise Unresolved()
-        return _Namespace(child.output)
+        return hcl.Names(child.output)
 
     def output(self, name: str) -> Any:
         expr = self.source.outputs.get(name)
@@ -222,7 +199,7 @@ class Module:
             if k not in by_key:
                 raise Unresolved()
             return self.instance_object(resource, by_key[k])
-        return _Namespace(lambda attr: UNKNOWN, index_)
+        return hcl.Names(lambda attr: UNKNOWN, index_)
 
     def instance_object(self, resource: Resource, instance: tuple[Any, dict]) -> Any:
         key, bindings = instance
@@ -232,7 +209,7 @@ class Module:
                 return self.reader.arm_id(self, resource, key, bindings)
             values, _ = self.reader.instance_values(self, resource, key, bindings)
             return values.get(attr, UNKNOWN)
-        return _Namespace(get)
+        return hcl.Names(get)
 
     def resource_instances(self, resource: Resource) -> Any:
         """[(key, bindings)]: one (None, {}) without count or for_each; [] for count 0;
@@ -337,7 +314,7 @@ class TerraformReader:
             return doc
         tree = hcl.parse(path, text, "Terraform variables file")
         attributes, _ = hcl.body_items(hcl.top_body(tree))
-        evaluator = hcl.Evaluator(self.budget, _nothing)
+        evaluator = hcl.Evaluator(self.budget, hcl.no_names)
         return {a.name: evaluator.value(a.expr, {}) for a in attributes}
 
     # -- modules ---------------------------------------------------------------------
