@@ -270,6 +270,10 @@ Examples:
 @click.option("--source-root", type=click.Path(file_okay=False),
               help="Root that SARIF paths are relative to (default: git top-level or cwd).")
 @click.option("--category", help="SARIF runAutomationDetails category (default from config).")
+@click.option("--var-file", "var_files", multiple=True, metavar="FILE",
+              help="Terraform .tfvars[.json] for every root module, Packer .pkrvars.hcl "
+                   "for every configuration, after the auto-loaded ones (repeatable, in "
+                   "order).")
 @click.option("--history", "history_dir", metavar="DIR",
               help="HTML: earlier JSON reports (-f json) for the trend, e.g. the nightly's "
                    "previous artifacts.")
@@ -292,7 +296,8 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
          outputs: tuple[str, ...], engine: str | None, opa_url: str | None,
          opa_mode: str | None, now_text: str | None, fail_on: str,
          baseline: str | None, only: str | None, skip: str | None, deployment_scope: str | None,
-         source_root: str | None, category: str | None, history_dir: str | None,
+         source_root: str | None, category: str | None, var_files: tuple[str, ...],
+         history_dir: str | None,
          live_location: str | None,
          quiet: bool, verbose: bool, allow_empty: bool, skip_unknown_files: bool,
          color: str) -> None:
@@ -324,7 +329,8 @@ def lint(paths: tuple[str, ...], config_path: str | None, formats: tuple[str, ..
     try:
         result = run(paths, settings, now, registry=registry, only=split(only),
                      skip=split(skip), deployment_scope=deployment_scope, engine=rego_engine,
-                     skip_unknown=skip_unknown_files, progress=heartbeat)
+                     skip_unknown=skip_unknown_files, progress=heartbeat,
+                     var_files=var_files)
         heartbeat.phase(f"writing {len(pairs)} report(s)")
         _lint_report(result, settings, now, pairs, quiet, allow_empty, rego_engine, baseline,
                      source_root, category, color, verbose, fail_on, heartbeat, live_location,

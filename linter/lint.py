@@ -192,7 +192,7 @@ def run(paths: Sequence[str], settings: Settings, now: datetime, *,
         registry: Registry, engine: Engine | None = None, only: Sequence[str] = (),
         skip: Sequence[str] = (), inventory: Inventory | None = None,
         deployment_scope: str | None = None, skip_unknown: bool = False,
-        progress: Any = None) -> LintResult:
+        progress: Any = None, var_files: Sequence[str] = ()) -> LintResult:
     # The cyclic garbage collector rescans every live object as millions are
     # created (a 1M-VM estate), for cycles that live until the end anyway.
     was_enabled = gc.isenabled()
@@ -200,7 +200,7 @@ def run(paths: Sequence[str], settings: Settings, now: datetime, *,
     try:
         return _run(paths, settings, now, registry=registry, engine=engine, only=only,
                     skip=skip, inventory=inventory, deployment_scope=deployment_scope,
-                    skip_unknown=skip_unknown, progress=progress)
+                    skip_unknown=skip_unknown, progress=progress, var_files=var_files)
     finally:
         if was_enabled:
             gc.enable()
@@ -210,7 +210,7 @@ def _run(paths: Sequence[str], settings: Settings, now: datetime, *,
          registry: Registry, engine: Engine | None, only: Sequence[str],
          skip: Sequence[str], inventory: Inventory | None,
          deployment_scope: str | None, skip_unknown: bool = False,
-         progress: Any = None) -> LintResult:
+         progress: Any = None, var_files: Sequence[str] = ()) -> LintResult:
     from .progress import Silent
     progress = progress or Silent()
     timings: dict[str, float] = {}
@@ -220,7 +220,8 @@ def _run(paths: Sequence[str], settings: Settings, now: datetime, *,
         progress.phase(f"reading {len(paths)} path(s)")
         inventory = load_paths(paths, settings.paths.exclude,
                                input_limits(settings),
-                               deployment_scope=deployment_scope, skip_unknown=skip_unknown)
+                               deployment_scope=deployment_scope, skip_unknown=skip_unknown,
+                               var_files=var_files)
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()
     progress.phase(f"computing facts over {inventory.resource_count} resource(s)")

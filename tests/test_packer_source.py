@@ -216,3 +216,12 @@ def test_real_packer_templates_are_read(rel):
     assert planned.pipeline.startswith("packer:")
     doc = lint(str(CORPUS / rel))
     assert not [f for f in doc["findings"] if f["ruleId"] == "ACG604"], doc["findings"]
+
+
+def test_a_var_file_applies_after_the_auto_loaded_pkrvars(tmp_path):
+    write(tmp_path / "p", {"ubuntu.pkr.hcl": HCL,
+                           "a.auto.pkrvars.hcl": 'version = "1.1.0"\n'})
+    write(tmp_path / "v", {"release.pkrvars.hcl": 'version = "2.0.0"\n'})
+    [planned] = load_paths([str(tmp_path / "p")],
+                           var_files=[str(tmp_path / "v" / "release.pkrvars.hcl")]).planned
+    assert planned.name == "2.0.0"

@@ -426,3 +426,21 @@ def test_a_community_gallery_source_image_is_judged_by_acg506_in_source_and_plan
     (tmp_path / "plan.json").write_text(json.dumps(plan))
     doc = lint(str(tmp_path / "plan.json"), cwd=tmp_path)
     assert [f["ruleId"] for f in doc["findings"]].count("ACG506") == 1
+
+
+def test_var_files_apply_after_the_auto_loaded_ones_in_the_order_given(tmp_path):
+    write(tmp_path / "mod", {"main.tf": GALLERY + 'variable "env" {\n  default = "a"\n}\n',
+                             "terraform.tfvars": 'env = "auto"\n'})
+    write(tmp_path / "vars", {"prod.tfvars": 'env = "prod"\n',
+                              "last.tfvars.json": '{"env": "last"}'})
+    [gallery] = load_paths([str(tmp_path / "mod")], var_files=[
+        str(tmp_path / "vars" / "prod.tfvars"), str(tmp_path / "vars" / "last.tfvars.json")]
+    ).galleries
+    assert gallery.name == "acg_last"
+    doc = lint(str(tmp_path / "mod"), "--var-file", str(tmp_path / "vars" / "prod.tfvars"))
+    assert any("/galleries/acg_prod" in f["resourceId"] for f in doc["findings"]) or \
+        doc["findings"] == []
+    bad = subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(tmp_path / "mod"),
+                          "--var-file", str(tmp_path / "mod" / "main.tf")], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert bad.returncode == 2 and "--var-file takes" in bad.stderr

@@ -443,10 +443,17 @@ def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
 
 def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
                limits: Limits = Limits(), deployment_scope: str | None = None,
-               skip_unknown: bool = False) -> Inventory:
+               skip_unknown: bool = False, var_files: Sequence[str] = ()) -> Inventory:
     """Read every input path into one inventory (later duplicates replace earlier ones).
     With skip_unknown (the pre-commit hook, which names every staged file), a named file
-    of no recognised form is skipped and counted, as one met while walking."""
+    of no recognised form is skipped and counted, as one met while walking. var_files
+    (`--var-file`, in order): `.tfvars[.json]` apply to every Terraform root module,
+    `.pkrvars.hcl`/`.pkrvars.json` to every Packer configuration, after the auto-loaded
+    ones."""
+    for path in var_files:
+        if not path.lower().endswith(VARIABLE_SUFFIXES):
+            raise InputError(path, "--var-file takes a .tfvars, .tfvars.json, .pkrvars.hcl or "
+                             ".pkrvars.json file", hint="name a variables file")
     inventory = Inventory()
     terraform: dict[str, list[str]] = {}  # module directory -> its .tf files met
     packer: dict[str, list[str]] = {}  # configuration -> its files (a named file alone)
@@ -531,11 +538,14 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
     if packer:
         from .packer import load_packer
         load_packer([((os.path.dirname(k) or ".") if k in files else k, files)
-                     for k, files in packer.items()], inventory)
+                     for k, files in packer.items()], inventory,
+                    [v for v in var_files if v.lower().endswith((".pkrvars.hcl",
+                                                                 ".pkrvars.json"))])
     if terraform:
         from .template import DEFAULT_SCOPE
         from .terraform import load_modules
-        load_modules(terraform, inventory, deployment_scope or DEFAULT_SCOPE)
+        load_modules(terraform, inventory, deployment_scope or DEFAULT_SCOPE,
+                     [v for v in var_files if v.lower().endswith((".tfvars", ".tfvars.json"))])
         for files in terraform.values():
             for path in files:
                 inventory.files[path] = "terraform"

@@ -98,7 +98,8 @@ def _json_value(value: Any, ev: Evaluation) -> Any:
 # -- reading the configuration -----------------------------------------------------------
 
 
-def read_config(directory: str, files: Sequence[str], budget: hcl.Budget) -> Config:
+def read_config(directory: str, files: Sequence[str], budget: hcl.Budget,
+                var_files: Sequence[str] = ()) -> Config:
     config = Config(directory)
     for path in sorted(files):
         text = _read(path, "Packer template")
@@ -112,11 +113,12 @@ def read_config(directory: str, files: Sequence[str], budget: hcl.Budget) -> Con
     except OSError:
         names = []
     ev = Evaluation(config, budget)
-    for name in names:
-        if name.endswith((".auto.pkrvars.hcl", ".auto.pkrvars.json")):
-            for key, value in variable_file(os.path.join(directory, name), ev).items():
-                if key in config.variables:
-                    config.variables[key] = value
+    auto = [os.path.join(directory, n) for n in names
+            if n.endswith((".auto.pkrvars.hcl", ".auto.pkrvars.json"))]
+    for path in [*auto, *var_files]:  # the auto-loaded ones, then --var-file in order
+        for key, value in variable_file(path, ev).items():
+            if key in config.variables:
+                config.variables[key] = value
     return config
 
 
@@ -501,11 +503,12 @@ def _builder_line(text: str, position: int) -> int:
     return text.count("\n", 0, at) + 1
 
 
-def load_packer(groups: Iterable[tuple[str, Sequence[str]]], inventory: Inventory) -> None:
+def load_packer(groups: Iterable[tuple[str, Sequence[str]]], inventory: Inventory,
+                var_files: Sequence[str] = ()) -> None:
     """Read Packer configurations ((directory, files) each) into planned versions."""
     for directory, files in groups:
         budget = hcl.Budget(files[0] if files else directory)
-        config = read_config(directory, files, budget)
+        config = read_config(directory, files, budget, var_files)
         inventory.planned.extend(planned_versions(config, budget))
         for path in files:
             inventory.files[path] = "packer"
