@@ -436,6 +436,10 @@ def _planned_facts(inventory: Inventory, definition_by_id: dict[str, DefinitionF
                 found = matches[0].definition.id
                 v = _replace(v, definition_id=found, id=v.id.replace(target, found, 1))
         df = definition_by_id.get(v.definition_id.lower())
+        if df is not None and v.location is UNKNOWN and isinstance(v.pipeline, str) and \
+                not v.pipeline.startswith("packer:"):
+            # Image Builder takes the version's location from its definition
+            v = _replace(v, location=df.definition.location)
         eol = v.end_of_life
         if eol is None and df is not None:
             eol = df.definition.end_of_life

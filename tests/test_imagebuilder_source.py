@@ -93,3 +93,23 @@ def test_real_image_builder_templates_are_read(name):
     """Azure/azvmimagebuilder's quickstarts (tests/corpus/SOURCES.md)."""
     inventory = load_paths([str(CORPUS / "azvmimagebuilder" / name)])
     assert len(inventory.planned) >= 1
+
+
+def test_an_image_builder_version_takes_its_definition_s_location_and_cannot_have_an_end_of_life(
+        tmp_path):
+    """rules.md: AIB takes the version's location from its definition (so ACG604 can judge
+    its regions), and ACG303 says AIB cannot set an end of life on what it creates."""
+    definition = {"id": DEF, "name": "ubuntu", "location": "northeurope",
+                  "type": "Microsoft.Compute/galleries/images",
+                  "properties": {"osType": "Linux", "osState": "Generalized",
+                                 "hyperVGeneration": "V2",
+                                 "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}
+    template = {"id": AIB_ID, "name": "ubuntu-nightly", "location": "westeurope",
+                "type": "Microsoft.VirtualMachineImages/imageTemplates",
+                "properties": properties("1.2.0")}
+    path = tmp_path / "both.json"
+    path.write_text(json.dumps([definition, template]))
+    doc = lint(path)
+    rules = {f["ruleId"]: f for f in doc["findings"] if f["properties"].get("pipeline")}
+    assert "Image Builder cannot set one" in rules["ACG303"]["message"]
+    assert "northeurope" in rules["ACG604"]["message"]  # not among westeurope's targets

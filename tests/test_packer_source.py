@@ -225,3 +225,14 @@ def test_a_var_file_applies_after_the_auto_loaded_pkrvars(tmp_path):
     [planned] = load_paths([str(tmp_path / "p")],
                            var_files=[str(tmp_path / "v" / "release.pkrvars.hcl")]).planned
     assert planned.name == "2.0.0"
+
+
+def test_files_that_declare_the_same_source_are_each_their_own_configuration(tmp_path):
+    """Two templates in one folder, each a complete configuration with the same source
+    name (Packer refuses them together): each is read alone, and both pipelines count."""
+    other = HCL.replace('default = "1.0.0"', 'default = "2.0.0"')
+    [first, second] = sorted(load_paths([str(write(tmp_path, {
+        "a.pkr.hcl": HCL, "b.pkr.hcl": other}))]).planned, key=lambda p: p.name)
+    assert (first.name, second.name) == ("1.0.0", "2.0.0")
+    assert first.pipeline.endswith("a.pkr.hcl#source.azure-arm.ubuntu")
+    assert second.pipeline.endswith("b.pkr.hcl#source.azure-arm.ubuntu")

@@ -40,4 +40,10 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         if vf.definition is None:
             continue
         if vf.version.end_of_life is None and vf.definition.definition.end_of_life is None:
-            yield make_finding(rule, vf, "no end-of-life date on the version or its definition")
+            pipeline = vf.version.pipeline
+            if isinstance(pipeline, str) and not pipeline.startswith("packer:"):
+                yield make_finding(rule, vf, "no end-of-life date on the definition, and Azure "
+                                   "Image Builder cannot set one on the versions it creates")
+            else:
+                yield make_finding(rule, vf, "no end-of-life date on the version or its "
+                                   "definition")

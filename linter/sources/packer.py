@@ -27,6 +27,11 @@ def _read(path: str, what: str) -> str:
     return hcl.read_source(path, MAX_BYTES, what)
 
 
+class DeclaredTwice(Exception):
+    """Two files of one folder declare the same source or variable: Packer refuses them as
+    one configuration, so each file is read as its own (rules.md, Packer templates)."""
+
+
 @dataclass
 class Config:
     """One Packer configuration: its files' variables, locals, sources and builds."""
@@ -103,10 +108,18 @@ def read_config(directory: str, files: Sequence[str], budget: hcl.Budget,
     config = Config(directory)
     for path in sorted(files):
         text = _read(path, "Packer template")
+        before = (set(config.sources), set(config.variables))
+        part = Config(directory)
         if path.lower().endswith(".pkr.json"):
-            _read_json_syntax(config, path, text)
+            _read_json_syntax(part, path, text)
         else:
-            _read_native(config, path, hcl.parse(path, text, "Packer template"))
+            _read_native(part, path, hcl.parse(path, text, "Packer template"))
+        if set(part.sources) & before[0] or set(part.variables) & before[1]:
+            raise DeclaredTwice(path)
+        config.variables.update(part.variables)
+        config.locals.update(part.locals)
+        config.sources.update(part.sources)
+        config.builds.extend(part.builds)
     # *.auto.pkrvars.hcl / .json in lexical order (Packer's rule)
     try:
         names = sorted(os.listdir(directory))
@@ -508,7 +521,11 @@ def load_packer(groups: Iterable[tuple[str, Sequence[str]]], inventory: Inventor
     """Read Packer configurations ((directory, files) each) into planned versions."""
     for directory, files in groups:
         budget = hcl.Budget(files[0] if files else directory)
-        config = read_config(directory, files, budget, var_files)
-        inventory.planned.extend(planned_versions(config, budget))
+        try:
+            configs = [read_config(directory, files, budget, var_files)]
+        except DeclaredTwice:  # not one configuration: each file is its own
+            configs = [read_config(directory, [path], budget, var_files) for path in files]
+        for config in configs:
+            inventory.planned.extend(planned_versions(config, budget))
         for path in files:
             inventory.files[path] = "packer"
