@@ -236,3 +236,15 @@ def test_files_that_declare_the_same_source_are_each_their_own_configuration(tmp
     assert (first.name, second.name) == ("1.0.0", "2.0.0")
     assert first.pipeline.endswith("a.pkr.hcl#source.azure-arm.ubuntu")
     assert second.pipeline.endswith("b.pkr.hcl#source.azure-arm.ubuntu")
+
+
+def test_replica_limits_and_zone_redundancy_judge_planned_versions(tmp_path):
+    """ACG204 and ACG402 judge what a pipeline will publish (rules.md v3)."""
+    hcl = HCL.replace("replicas = 0", "replicas = 60")
+    folder = write(tmp_path / "p", {"ubuntu.pkr.hcl": hcl,
+                                    ".gallerylint.yaml": "storage:\n  zone_redundant_regions: "
+                                                         "[westeurope]\n"})
+    doc = lint(str(folder), cwd=folder)
+    rules = [f["ruleId"] for f in doc["findings"] if f["properties"].get("pipeline")]
+    assert rules.count("ACG204") >= 2  # 60 per region, 120 over the version
+    assert "ACG402" in rules  # Standard_LRS where replicas must be zone-redundant

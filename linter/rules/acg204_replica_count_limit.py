@@ -48,7 +48,7 @@ RULE = RuleMeta(id="ACG204", name="replica-count-limit", level="error",
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     limits = facts.settings.limits
-    for vf in facts.versions:
+    for vf in (*facts.versions, *facts.planned):  # v3: planned versions too
         if vf.regions is UNKNOWN:
             continue
         for name, r in vf.regions.items():

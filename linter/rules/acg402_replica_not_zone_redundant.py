@@ -48,7 +48,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     zrs_regions = {normalise_region(r) for r in facts.settings.storage.zone_redundant_regions}
     if not zrs_regions:
         return
-    for vf in facts.versions:
+    for vf in (*facts.versions, *facts.planned):  # v3: planned versions too
         if vf.regions is UNKNOWN:
             continue
         for name, r in vf.regions.items():
