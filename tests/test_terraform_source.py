@@ -444,3 +444,24 @@ def test_var_files_apply_after_the_auto_loaded_ones_in_the_order_given(tmp_path)
                           "--var-file", str(tmp_path / "mod" / "main.tf")], capture_output=True,
                          text=True, cwd=ROOT, timeout=60)
     assert bad.returncode == 2 and "--var-file takes" in bad.stderr
+
+
+def test_modules_that_call_themselves_or_fan_out_are_bounded(tmp_path):
+    """A module that calls itself is read once (a root, not a child of itself); a chain
+    of modules each calling the next twice stops at the evaluation budget (exit 2)
+    instead of reading 2**16 instances."""
+    write(tmp_path / "self", {"main.tf": 'module "again" {\n  source = "./"\n}\n'
+                              'resource "azurerm_shared_image_gallery" "g" {\n'
+                              '  name = "acg"\n  resource_group_name = "rg"\n'
+                              '  location = "westeurope"\n}\n'})
+    assert len(load(tmp_path / "self").galleries) == 1
+    fan = tmp_path / "fan"
+    for level in range(16):
+        nxt = f"../m{level + 1}" if level < 15 else None
+        calls = "" if nxt is None else (f'module "a" {{\n  source = "{nxt}"\n}}\n'
+                                        f'module "b" {{\n  source = "{nxt}"\n}}\n')
+        write(fan / f"m{level}", {"main.tf": calls + (
+            'resource "azurerm_shared_image_gallery" "g" {\n  name = "acg"\n'
+            '  resource_group_name = "rg"\n  location = "westeurope"\n}\n')})
+    with pytest.raises(InputError, match="evaluation steps"):
+        load_paths([str(fan / "m0")])

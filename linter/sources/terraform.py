@@ -25,6 +25,7 @@ from .hcl import Unresolved
 
 MAX_INSTANCES = 1_000  # count / for_each instances read per resource or module call
 MAX_MODULE_DEPTH = 16
+MODULE_COST = 1_000  # evaluation steps a module instance costs: at most ~2,000 of them
 MAX_TF_BYTES = 16 << 20  # one .tf or variables file
 META_ARGUMENTS = ("count", "for_each", "depends_on", "provider", "lifecycle")
 META_BLOCKS = ("lifecycle", "provisioner", "connection")
@@ -110,6 +111,7 @@ class Module:
         self.source = source
         self.address = address
         self.depth = depth
+        self.chain: set[str] = {source.directory}  # this module's directory and its callers'
         self.values: dict[str, Any] = {}
         for name, block in source.variables.items():
             default = _literal_default(block, reader.evaluator_for(self))
@@ -333,6 +335,9 @@ class TerraformReader:
         if parent.depth >= MAX_MODULE_DEPTH:
             return None
         directory = os.path.normpath(os.path.join(parent.source.directory, source))
+        if directory in parent.chain:
+            return None  # a module that calls itself, directly or not: Terraform refuses it
+        self.budget.spend(MODULE_COST)  # modules that fan out stop at the budget, exit 2
         from ..safeio import _inside, workspace
         if _inside(Path(os.path.abspath(parent.source.directory)), workspace()) and \
                 not _inside(Path(os.path.abspath(directory)), workspace()):
@@ -352,6 +357,7 @@ class TerraformReader:
                 continue
             inputs[a.name] = parent.evaluator.value(a.expr, bindings)
         child = Module(self, self.source(directory), address, inputs, parent.depth + 1)
+        child.chain |= parent.chain
         self.collect(child)
         return child
 
@@ -554,7 +560,7 @@ def load_modules(directories: Mapping[str, Sequence[str]], inventory: Inventory,
     for directory, files in directories.items():
         reader.source(directory, files)
     called = {target for d in directories for target in reader.sources[
-        os.path.normpath(d)].local_sources()}
+        os.path.normpath(d)].local_sources() if target != os.path.normpath(d)}
     for directory in directories:
         key = os.path.normpath(directory)
         if key in called:
