@@ -311,32 +311,39 @@ def _checks_from_reasons(dep: Any, reasons: Sequence[str], the_plan: GatePlan,
         rule, level, text = (m.group(1), m.group(2), m.group(3)) if m else ("", None, reason)
         by_rule.setdefault(rule, []).append((level or levels.get(rule, "error"), text))
     unresolved = "ACG801" in by_rule
-    checks = []
-    for rule in the_plan.asked:
-        found = by_rule.pop(rule.id, [])
-        failing = [(lv, t) for lv, t in found if _RANK.get(lv, 0) <= _RANK[the_plan.fail_on]]
-        messages = [f"{lv}: {t}" for lv, t in (failing or found)]
-        why = _unknown(dep, rule.id)
-        if messages:
-            status = "fail" if failing else "warn"
-        elif rule.id in _IMAGE_RULES and not _gallery_reference(dep):
-            status, messages = _no_gallery_image(dep)
-        elif rule.id not in judged:
-            status, messages = "unknown", ["the served bundle's gate policy does not judge "
-                                           "this rule (the embedded gate does)"]
-        elif unresolved and rule.id in _IMAGE_RULES:
-            status, messages = "unknown", ["the image reference does not resolve (ACG801)"]
-        elif why:
-            status, messages = "unknown", [why]
-        else:
-            status = "pass"
-        checks.append(CheckResult(rule.id, rule.name, status, messages))
+    no_image = not _gallery_reference(dep)
+    checks = [_check(rule, by_rule.pop(rule.id, []), dep, the_plan, no_image, unresolved,
+                     rule.id in judged) for rule in the_plan.asked]
     checks += [CheckResult(rule.id, rule.name, "skip", [why]) for rule, why in the_plan.left_out]
     stray = [f"{rule}: {t}" for rule, found in by_rule.items() for _, t in found]
     if stray:  # a reason no rule asked names: fail closed on it, never drop it
         checks.append(CheckResult("", "other reasons from the bundle", "fail", stray))
     return DeploymentResult(dep.id, _region(dep), checks, the_plan.environment,
                             the_plan.fail_on)
+
+
+def _check(rule: Any, found: list[tuple[str, str]], dep: Any, the_plan: GatePlan,
+           no_image: bool, unresolved: bool, judged: bool) -> CheckResult:
+    """One rule's line for one deployment, from its findings as (level, message), by
+    either engine: fail at or above the gate's level, warn below it; else skip or unknown
+    when the rule cannot judge (no gallery image, a form without the fact, an unresolved
+    reference, a rule the engine does not judge); else pass."""
+    if found:
+        failing = [(lv, t) for lv, t in found if _RANK.get(lv, 0) <= _RANK[the_plan.fail_on]]
+        return CheckResult(rule.id, rule.name, "fail" if failing else "warn",
+                           [f"{lv}: {t}" for lv, t in (failing or found)])
+    if rule.id in _IMAGE_RULES and no_image:
+        status, messages = _no_gallery_image(dep)
+        return CheckResult(rule.id, rule.name, status, messages)
+    if not judged:
+        return CheckResult(rule.id, rule.name, "unknown", [
+            "the served bundle's gate policy does not judge this rule (the embedded gate "
+            "does)"])
+    if unresolved and rule.id in _IMAGE_RULES and rule.id != "ACG801":
+        return CheckResult(rule.id, rule.name, "unknown",
+                           ["the image reference does not resolve (ACG801)"])
+    why = _unknown(dep, rule.id)
+    return CheckResult(rule.id, rule.name, "unknown" if why else "pass", [why] if why else [])
 
 
 _REASON = re.compile(r"(ACG\d+)(?: \((error|warning|note)\))?: (.*)", re.DOTALL)
@@ -399,7 +406,6 @@ def _checks(dep: Any, dfacts: DeploymentFacts | None,
     region = _region(dep)
     version_id = dfacts.version.version.id.lower() if dfacts and dfacts.version else None
     unresolved = dfacts is not None and dfacts.unresolved is not None
-    threshold = _RANK[the_plan.fail_on]
     checks: list[CheckResult] = []
     for rule in the_plan.asked:
         found = []
@@ -414,18 +420,8 @@ def _checks(dep: Any, dfacts: DeploymentFacts | None,
                     continue  # "with the instances it adds": VMs count for a VM, scale
                     # sets and their instances for a scale set (product.md, "Gate")
                 found.append(f)
-        failing = [f for f in found if _RANK.get(f.level, 2) <= threshold]
-        if failing or found:
-            status = "fail" if failing else "warn"
-            messages = [f"{f.level}: {f.message}" for f in (failing or found)]
-        elif rule.id in _IMAGE_RULES and dfacts is None:
-            status, messages = _no_gallery_image(dep)
-        elif rule.id in _IMAGE_RULES and rule.id != "ACG801" and unresolved:
-            status, messages = "unknown", ["the image reference does not resolve (ACG801)"]
-        else:
-            why = _unknown(dep, rule.id)
-            status, messages = ("unknown", [why]) if why else ("pass", [])
-        checks.append(CheckResult(rule.id, rule.name, status, messages))
+        checks.append(_check(rule, [(f.level, f.message) for f in found], dep, the_plan,
+                             dfacts is None, unresolved, True))
     checks += [CheckResult(rule.id, rule.name, "skip", [why]) for rule, why in the_plan.left_out]
     return DeploymentResult(dep.id, region, checks, the_plan.environment, the_plan.fail_on)
 
