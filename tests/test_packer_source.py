@@ -248,3 +248,55 @@ def test_replica_limits_and_zone_redundancy_judge_planned_versions(tmp_path):
     rules = [f["ruleId"] for f in doc["findings"] if f["properties"].get("pipeline")]
     assert rules.count("ACG204") >= 2  # 60 per region, 120 over the version
     assert "ACG402" in rules  # Standard_LRS where replicas must be zone-redundant
+
+
+def test_a_packer_build_location_other_than_the_gallery_s_is_acg105(tmp_path):
+    folder = write(tmp_path / "p", {"ubuntu.pkr.hcl": HCL})  # builds in West Europe
+    gallery = {"id": DEFINITION.split("/images/")[0].replace("acg_prod", "acg_dev"),
+               "name": "acg_dev", "type": "Microsoft.Compute/galleries",
+               "location": "northeurope", "properties": {}}
+    (tmp_path / "live.json").write_text(json.dumps([gallery]))
+    doc = lint(str(folder), str(tmp_path / "live.json"))
+    [finding] = [f for f in doc["findings"] if f["ruleId"] == "ACG105"]
+    assert "build location" in finding["message"] and finding["properties"]["pipeline"]
+    assert "westeurope" in finding["message"] and "northeurope" in finding["message"]
+
+
+def test_an_encrypted_planned_version_into_a_shared_gallery_is_acg505(tmp_path):
+    hcl = HCL.replace("""      content {
+        name     = target_region.value
+        replicas = 0
+      }""", """      content {
+        name                   = target_region.value
+        replicas               = 1
+        disk_encryption_set_id = "/subscriptions/%s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des"
+      }""" % SUB)
+    folder = write(tmp_path / "p", {"ubuntu.pkr.hcl": hcl})
+    gallery = {"id": DEFINITION.split("/images/")[0].replace("acg_prod", "acg_dev"),
+               "name": "acg_dev", "type": "Microsoft.Compute/galleries",
+               "location": "westeurope",
+               "properties": {"sharingProfile": {"permissions": "Community"}}}
+    (tmp_path / "live.json").write_text(json.dumps([gallery]))
+    doc = lint(str(folder), str(tmp_path / "live.json"))
+    assert [f["ruleId"] for f in doc["findings"]
+            if f["properties"].get("pipeline")].count("ACG505") == 1
+
+
+def test_a_planned_version_encrypted_in_one_region_only_is_acg404(tmp_path):
+    hcl = HCL.replace("""    dynamic "target_region" {
+      for_each = local.regions
+      content {
+        name     = target_region.value
+        replicas = 0
+      }
+    }""", """    target_region {
+      name                   = "westeurope"
+      disk_encryption_set_id = "/subscriptions/%s/resourceGroups/rg/providers/Microsoft.Compute/diskEncryptionSets/des"
+    }
+    target_region {
+      name = "northeurope"
+    }""" % SUB)
+    doc = lint(str(write(tmp_path / "p", {"ubuntu.pkr.hcl": hcl})))
+    [finding] = [f for f in doc["findings"] if f["ruleId"] == "ACG404"]
+    assert finding["message"].startswith("(a) OS disk encryption set in westeurope but none "
+                                         "in northeurope")

@@ -48,7 +48,11 @@ def _level(gallery: Any) -> str:
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     subjects = [*((df, df.gallery, df.definition, "image definition") for df in facts.definitions),
-                *((vf, vf.gallery, vf.version, "image version") for vf in facts.versions)]
+                *((vf, vf.gallery, vf.version, "image version") for vf in facts.versions),
+                # v3: a Packer planned version is built in its `location` (Image Builder
+                # takes its definition's, so it never differs)
+                *((vf, vf.gallery, vf.version, "planned image version (the build location)")
+                  for vf in facts.planned if str(vf.version.pipeline).startswith("packer:"))]
     for subject, g, resource, what in subjects:
         if g is None or not isinstance(g.location, str) or \
                 not isinstance(resource.location, str) or resource.location == g.location:

@@ -64,7 +64,8 @@ def _luns(encryption: Any) -> list[Any]:
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     require_cmk = facts.settings.encryption.require_cmk
-    for vf in facts.versions:
+    # v3: planned versions too; they have no data disk images, so only (a), (c) and (e)
+    for vf in (*facts.versions, *facts.planned):
         v = vf.version
         regions = v.target_regions
         if not isinstance(regions, tuple) or not regions:

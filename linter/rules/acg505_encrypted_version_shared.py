@@ -47,7 +47,7 @@ RULE = RuleMeta(id="ACG505", name="encrypted-version-shared", level="error",
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     cmk = facts.settings.encryption.require_cmk
-    for vf in facts.versions:
+    for vf in (*facts.versions, *facts.planned):  # v3: what a pipeline will publish too
         g = vf.gallery
         if g is None or g.permissions not in ("groups", "community"):
             continue
