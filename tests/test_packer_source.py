@@ -300,3 +300,9 @@ def test_a_planned_version_encrypted_in_one_region_only_is_acg404(tmp_path):
     [finding] = [f for f in doc["findings"] if f["ruleId"] == "ACG404"]
     assert finding["message"].startswith("(a) OS disk encryption set in westeurope but none "
                                          "in northeurope")
+
+
+def test_a_pkrvars_json_that_is_not_an_object_is_exit_2(tmp_path):
+    write(tmp_path, {"ubuntu.pkr.hcl": HCL, "x.auto.pkrvars.json": "[1, 2]"})
+    with pytest.raises(InputError, match="Packer variables file is not a JSON object"):
+        load_paths([str(tmp_path)])

@@ -85,6 +85,26 @@ def read_source(path: str, cap: int, what: str) -> str:
     return read_text(path, cap, what)
 
 
+def variables_file(path: str, cap: int, what: str, budget: "Budget") -> dict[str, Any]:
+    """A variables file's values (Terraform `.tfvars[.json]`, Packer `.pkrvars.hcl`/
+    `.json`): a JSON object, or HCL attributes whose values resolve without naming
+    anything (what does not resolve is UNKNOWN)."""
+    text = read_source(path, cap, what)
+    if path.endswith(".json"):
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            raise InputError(path, f"{what} is not valid JSON", line=1,
+                             hint="fix the JSON syntax") from None
+        if not isinstance(doc, dict):
+            raise InputError(path, f"{what} is not a JSON object", line=1,
+                             hint="write {\"name\": value, ...}")
+        return doc
+    attributes, _ = body_items(top_body(parse(path, text, what)))
+    evaluator = Evaluator(budget, no_names)
+    return {a.name: evaluator.value(a.expr, {}) for a in attributes}
+
+
 class Names:
     """A namespace an expression reaches with `.name` (`var`, `local`, a resource type,
     a module's outputs) and, when given, `[key]` (a resource's instances)."""

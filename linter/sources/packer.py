@@ -136,18 +136,7 @@ def read_config(directory: str, files: Sequence[str], budget: hcl.Budget,
 
 
 def variable_file(path: str, ev: Evaluation) -> dict[str, Any]:
-    text = _read(path, "Packer variables file")
-    if path.endswith(".json"):
-        try:
-            doc = json.loads(text)
-        except (ValueError, RecursionError):
-            raise InputError(path, "Packer variables file is not valid JSON", line=1,
-                             hint="fix the JSON syntax") from None
-        return doc if isinstance(doc, dict) else {}
-    tree = hcl.parse(path, text, "Packer variables file")
-    attributes, _ = hcl.body_items(hcl.top_body(tree))
-    plain = hcl.Evaluator(ev.evaluator.budget, hcl.no_names)
-    return {a.name: plain.value(a.expr, {}) for a in attributes}
+    return hcl.variables_file(path, MAX_BYTES, "Packer variables file", ev.evaluator.budget)
 
 
 def _read_native(config: Config, path: str, tree: Any) -> None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..errors import InputError
 from ..model import UNKNOWN, Inventory
 from . import hcl
 from .hcl import Unresolved
@@ -303,21 +302,7 @@ class TerraformReader:
         return out + self._var_file_values
 
     def variable_file(self, path: str) -> dict[str, Any]:
-        text = _read(path, "Terraform variables file")
-        if path.endswith(".json"):
-            try:
-                doc = json.loads(text)
-            except (ValueError, RecursionError):
-                raise InputError(path, "Terraform variables file is not valid JSON", line=1,
-                                 hint="fix the JSON syntax") from None
-            if not isinstance(doc, dict):
-                raise InputError(path, "Terraform variables file is not a JSON object",
-                                 line=1, hint="write {\"name\": value, ...}")
-            return doc
-        tree = hcl.parse(path, text, "Terraform variables file")
-        attributes, _ = hcl.body_items(hcl.top_body(tree))
-        evaluator = hcl.Evaluator(self.budget, hcl.no_names)
-        return {a.name: evaluator.value(a.expr, {}) for a in attributes}
+        return hcl.variables_file(path, MAX_TF_BYTES, "Terraform variables file", self.budget)
 
     # -- modules ---------------------------------------------------------------------
     def source(self, directory: str, files: Sequence[str] | None = None) -> ModuleSource:
