@@ -51,6 +51,8 @@ class Storage:
     shallow_max_instances: int = 20
     regions_without_zones: tuple[str, ...] = ()
     hdd_os_retirement: str = "2028-09-08T00:00:00Z"
+    persistent_os_disk: tuple[str, ...] = ()  # v3: ACG407 (b)
+    ephemeral_max_os_disk_gib: float = 2040  # v3: ACG406's cap on ephemeral capacity
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,57 @@ class Encryption:
 class Environments:
     production_galleries: tuple[str, ...] = ()
     production_tag_values: tuple[str, ...] = ("prod", "production")
+    production_scopes: tuple[str, ...] = ()  # v3: subscriptions and resource groups
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """v3: ACG106, image metadata as tags."""
+
+    required_tags: tuple[str, ...] = ()
+    tag_formats: Mapping[str, str] = field(default_factory=dict)
+    apply_to: tuple[str, ...] = ("versions",)
+    scope: str = "all"
+    expiry_tag: str | None = None
+    expiry_tolerance_days: float = 1
+
+
+@dataclass(frozen=True)
+class Pipelines:
+    """v3: ACG109, ACG110, ACG313, ACG508."""
+
+    gen2_sku_patterns: tuple[str, ...] = ()
+    build_timeout_min_minutes: float = 6
+    build_timeout_max_minutes: float = 960
+    max_run_age_days: float = 90
+    require_validation: bool = False
+
+
+@dataclass(frozen=True)
+class Sprawl:
+    """v3: ACG108."""
+
+    similar_definitions: int = 0
+    max_versions_for_similar: int = 1
+    name_stem_pattern: str = r"[-_.]?[vV]?[0-9]+([._-][0-9]+)*$"
+
+
+@dataclass(frozen=True)
+class ImageSources:
+    """v3: ACG611, ACG804 (the `sources` section)."""
+
+    allowed_marketplace: tuple[str, ...] = ()
+    allow_managed_images: bool = False
+    allow_attached_os_disk: bool = False
+    managed_image_max_concurrent: int = 20
+    managed_image_max_scale_set: int = 600
+
+
+@dataclass(frozen=True)
+class Avd:
+    """v3: ACG806."""
+
+    host_drift_days: float = 45
 
 
 @dataclass(frozen=True)
@@ -165,6 +218,11 @@ class Settings:
     encryption: Encryption = field(default_factory=Encryption)
     environments: Environments = field(default_factory=Environments)
     naming: Naming = field(default_factory=Naming)
+    metadata: Metadata = field(default_factory=Metadata)
+    pipelines: Pipelines = field(default_factory=Pipelines)
+    sprawl: Sprawl = field(default_factory=Sprawl)
+    sources: ImageSources = field(default_factory=ImageSources)
+    avd: Avd = field(default_factory=Avd)
     reporting: Reporting = field(default_factory=Reporting)
     paths: Paths = field(default_factory=Paths)
     input: InputLimits = field(default_factory=InputLimits)
@@ -181,7 +239,8 @@ class Settings:
 _SECTIONS = {
     "limits": Limits, "lifecycle": Lifecycle, "storage": Storage, "sharing": Sharing,
     "replication": Replication, "retention": Retention, "encryption": Encryption,
-    "environments": Environments, "naming": Naming,
+    "environments": Environments, "naming": Naming, "metadata": Metadata,
+    "pipelines": Pipelines, "sprawl": Sprawl, "sources": ImageSources, "avd": Avd,
     "reporting": Reporting, "paths": Paths, "input": InputLimits, "engine": EngineSettings,
     "gate": Gate,
 }
@@ -370,6 +429,18 @@ def _settings(plain: dict[str, Any], doc: Any, path: str) -> Settings:
                                  f"{exc}", line=_line_of(doc, ["naming", key]),
                                  hint="write a Python regular expression of at most 1,000 "
                                       "characters") from None
+    checked = [(f"metadata.tag_formats.{k}", v, ["metadata", "tag_formats", k])
+               for k, v in settings.metadata.tag_formats.items()]
+    checked.append(("sprawl.name_stem_pattern", settings.sprawl.name_stem_pattern,
+                    ["sprawl", "name_stem_pattern"]))
+    for key, pattern, where in checked:
+        try:
+            check_pattern(pattern)
+        except PatternError as exc:
+            raise InputError(path, f"{key} is not a usable regular expression: {exc}",
+                             line=_line_of(doc, where),
+                             hint="write a Python regular expression of at most 1,000 "
+                                  "characters") from None
     rules = dict(plain.get("rules") or {})
     rule_paths = tuple(rules.pop("paths", ()) or ())
     allow_python = bool(rules.pop("allow_python", False))

@@ -203,6 +203,15 @@ class Deployment:
     plan: Any = None  # {"name", "publisher", "product"} lowercased | None | UNKNOWN
     extended_location: Any = None  # (type, name) lowercased | None
     applications: Any = ()  # tuple[AppReference, ...] | UNKNOWN
+    # v3 (rules.md, "Image sources of a deployment" and "Ephemeral OS disk")
+    marketplace: Any = None  # "publisher:offer:sku" when imageReference names one | UNKNOWN
+    unmanaged: Any = False  # an OS disk from a VHD URI (vhd.uri, image.uri, vhdContainers)
+    attached: Any = False  # osDisk.createOption Attach
+    diff_placement: Any = None  # diffDiskSettings.placement as given | None | UNKNOWN
+    full_caching: Any = None  # diffDiskSettings.enableFullCaching
+    os_disk_gb: Any = None  # osDisk.diskSizeGB
+    secure_boot: Any = None  # securityProfile.uefiSettings.secureBootEnabled
+    vtpm: Any = None  # securityProfile.uefiSettings.vTpmEnabled
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +260,48 @@ class SizeSku:
     source: Source
 
 
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    """v3: a pipeline that publishes images (rules.md, "Pipelines (v3)"): an Azure Image
+    Builder template, or a Packer `azure-arm` source as one build runs it.
+
+    `properties` is the AIB template's `properties`, or the Packer pipeline's arguments
+    as they resolved (UNKNOWN where they did not); `source.properties` locates them
+    (AIB: ``distribute[0].runOutputName``; Packer: ``shared_image_gallery_destination.0.
+    replication_regions``)."""
+
+    id: str  # an AIB template's ARM ID, or packer:<path>#source.azure-arm.<name>
+    kind: str  # "aib" | "packer"
+    name: str
+    subscription_id: str | None
+    location: Any  # normalised region, UNKNOWN, or None
+    tags: Mapping[str, str]
+    api_version: str | None
+    properties: Mapping[str, Any]
+    source: Source
+    identity: Any = None  # AIB: the template's `identity` as given
+
+    @property
+    def live(self) -> bool:
+        return self.source.form in ("azure", "snapshot")
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """v3: a resource that rules read as given: an AVD host pool, session host or
+    session host configuration, or a managed image (`Microsoft.Compute/images`)."""
+
+    id: str
+    kind: str  # the ARM type, lowercased
+    name: str
+    subscription_id: str | None
+    location: Any
+    tags: Mapping[str, str]
+    properties: Mapping[str, Any]
+    api_version: str | None
+    source: Source
+
+
 @dataclass(slots=True)
 class Inventory:
     galleries: list[Gallery] = field(default_factory=list)
@@ -261,6 +312,8 @@ class Inventory:
     app_versions: list[ImageVersion] = field(default_factory=list)
     soft_deleted: list[SoftDeletedEntry] = field(default_factory=list)
     planned: list[ImageVersion] = field(default_factory=list)  # v3: what pipelines publish
+    pipelines: list[Pipeline] = field(default_factory=list)  # v3: AIB templates, Packer
+    others: list[Resource] = field(default_factory=list)  # v3: AVD resources, managed images
     skus: list[SizeSku] = field(default_factory=list)
     # Files read, by form, and files skipped while walking (no recognised form).
     files: dict[str, str] = field(default_factory=dict)
@@ -282,6 +335,8 @@ class Inventory:
         self.app_versions.extend(other.app_versions)
         self.soft_deleted.extend(other.soft_deleted)
         self.planned.extend(other.planned)
+        self.pipelines.extend(other.pipelines)
+        self.others.extend(other.others)
         self.skus.extend(other.skus)
         self.files.update(other.files)
         self.skipped_files.extend(other.skipped_files)
@@ -297,5 +352,6 @@ class Inventory:
         return (
             len(self.galleries) + len(self.definitions) + len(self.versions)
             + len(self.deployments) + len(self.applications) + len(self.app_versions)
-            + len(self.soft_deleted) + len(self.planned)
+            + len(self.soft_deleted) + len(self.pipelines)
+            + len(self.others)
         )

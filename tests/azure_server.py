@@ -347,7 +347,10 @@ def project(query: str, row: dict[str, Any]) -> dict[str, Any]:
                 "diffDiskSettings": (sp.get("osDisk") or {}).get("diffDiskSettings"),
                 "galleryApplications": (props.get("applicationProfile") or {}).get(
                     "galleryApplications"),
-                "extendedLocation": row.get("extendedLocation")}
+                "extendedLocation": row.get("extendedLocation"),
+                **_v3_columns(ref, sp.get("osDisk") or {}, props.get("securityProfile") or {}),
+                "osDiskVhdUri": ((sp.get("osDisk") or {}).get("vhd") or {}).get("uri") or "",
+                "osDiskCreateOption": (sp.get("osDisk") or {}).get("createOption") or ""}
     vp = props.get("virtualMachineProfile") or {}
     sp = vp.get("storageProfile") or {}
     ref = sp.get("imageReference") or {}
@@ -366,4 +369,19 @@ def project(query: str, row: dict[str, Any]) -> dict[str, Any]:
             "diffDiskSettings": (sp.get("osDisk") or {}).get("diffDiskSettings"),
             "galleryApplications": (vp.get("applicationProfile") or {}).get(
                 "galleryApplications"),
-            "extendedLocation": row.get("extendedLocation")}
+            "extendedLocation": row.get("extendedLocation"),
+            **_v3_columns(ref, sp.get("osDisk") or {}, vp.get("securityProfile") or {}),
+            "vhdContainers": (sp.get("osDisk") or {}).get("vhdContainers")}
+
+
+def _v3_columns(ref: dict[str, Any], os_disk: dict[str, Any],
+                security: dict[str, Any]) -> dict[str, Any]:
+    """The catalog v3 columns both compute queries project (tostring gives "" for absent
+    values, toint and plain paths null)."""
+    uefi = security.get("uefiSettings") or {}
+    return {"imagePublisher": ref.get("publisher") or "", "imageOffer": ref.get("offer") or "",
+            "imageSku": ref.get("sku") or "",
+            "osDiskImageUri": (os_disk.get("image") or {}).get("uri") or "",
+            "osDiskSizeGB": os_disk.get("diskSizeGB"),
+            "secureBootEnabled": uefi.get("secureBootEnabled"),
+            "vTpmEnabled": uefi.get("vTpmEnabled")}

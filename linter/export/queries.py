@@ -48,7 +48,15 @@ QUERIES: dict[str, str] = {
           osType = tostring(properties.storageProfile.osDisk.osType),
           diffDiskSettings = properties.storageProfile.osDisk.diffDiskSettings,
           galleryApplications = properties.applicationProfile.galleryApplications,
-          extendedLocation
+          extendedLocation,
+          imagePublisher = tostring(ir.publisher), imageOffer = tostring(ir.offer),
+          imageSku = tostring(ir.sku),
+          osDiskVhdUri = tostring(properties.storageProfile.osDisk.vhd.uri),
+          osDiskImageUri = tostring(properties.storageProfile.osDisk.image.uri),
+          osDiskCreateOption = tostring(properties.storageProfile.osDisk.createOption),
+          osDiskSizeGB = toint(properties.storageProfile.osDisk.diskSizeGB),
+          secureBootEnabled = properties.securityProfile.uefiSettings.secureBootEnabled,
+          vTpmEnabled = properties.securityProfile.uefiSettings.vTpmEnabled
 | order by id asc""",
     "virtualMachineScaleSets": """resources
 | where type =~ 'microsoft.compute/virtualmachinescalesets'
@@ -67,7 +75,15 @@ QUERIES: dict[str, str] = {
           diffDiskSettings = sp.osDisk.diffDiskSettings,
           galleryApplications =
               properties.virtualMachineProfile.applicationProfile.galleryApplications,
-          extendedLocation
+          extendedLocation,
+          imagePublisher = tostring(sp.imageReference.publisher),
+          imageOffer = tostring(sp.imageReference.offer),
+          imageSku = tostring(sp.imageReference.sku),
+          osDiskImageUri = tostring(sp.osDisk.image.uri), vhdContainers = sp.osDisk.vhdContainers,
+          osDiskSizeGB = toint(sp.osDisk.diskSizeGB),
+          secureBootEnabled =
+              properties.virtualMachineProfile.securityProfile.uefiSettings.secureBootEnabled,
+          vTpmEnabled = properties.virtualMachineProfile.securityProfile.uefiSettings.vTpmEnabled
 | order by id asc""",
 }
 

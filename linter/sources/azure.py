@@ -25,6 +25,7 @@ from ..model import (
     ImageDefinition,
     ImageVersion,
     Inventory,
+    Resource,
     SizeSku,
     SoftDeletedEntry,
     Source,
@@ -41,8 +42,14 @@ APPLICATION = "microsoft.compute/galleries/applications"
 APP_VERSION = "microsoft.compute/galleries/applications/versions"
 SOFT_DELETED = "microsoft.compute/galleries/softdeletedartifacttypes/artifacts/versions"
 IMAGE_TEMPLATE = "microsoft.virtualmachineimages/imagetemplates"  # v3: a pipeline
+# v3: read as given (model.Resource)
+MANAGED_IMAGE = "microsoft.compute/images"
+HOST_POOL = "microsoft.desktopvirtualization/hostpools"
+SESSION_HOST = "microsoft.desktopvirtualization/hostpools/sessionhosts"
+SESSION_HOST_CONFIG = "microsoft.desktopvirtualization/hostpools/sessionhostconfigurations"
+OTHER_KINDS = (MANAGED_IMAGE, HOST_POOL, SESSION_HOST, SESSION_HOST_CONFIG)
 KINDS = (GALLERY, DEFINITION, VERSION, VM, VMSS, APPLICATION, APP_VERSION, SOFT_DELETED,
-         IMAGE_TEMPLATE)
+         IMAGE_TEMPLATE, *OTHER_KINDS)
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -248,6 +255,7 @@ _TRAILING = re.compile(r"/(galleries|communitygalleries|sharedgalleries)/[^/]+"
 
 
 _AIB = "/providers/microsoft.virtualmachineimages/imagetemplates/"
+_AVD = "/providers/microsoft.desktopvirtualization/"
 
 
 def _kind_from_full_id(rid: str) -> str | None:
@@ -257,6 +265,12 @@ def _kind_from_full_id(rid: str) -> str | None:
         at = low.rfind(_AIB)
         if at >= 0 and "/" not in low[at + len(_AIB):].strip("/"):
             return IMAGE_TEMPLATE
+        at = low.rfind(_AVD)
+        if at >= 0:
+            segments = low[at + len(_AVD):].strip("/").split("/")
+            if len(segments) % 2 == 0:
+                kind = "microsoft.desktopvirtualization/" + "/".join(segments[0::2])
+                return kind if kind in OTHER_KINDS else None
         return None
     segments = low[i + len(_COMPUTE):].split("/")
     if len(segments) % 2 == 0:
@@ -616,6 +630,7 @@ def _deployment_v2(res: Mapping[str, Any], props: Mapping[str, Any], profile: Ma
         os_profile = isinstance(os_profile_value, dict) and bool(os_profile_value)
     diff = ci(os_disk, "diffDiskSettings")
     return {
+        **_deployment_v3(res, profile, storage, os_disk, diff, kind),
         "vm_size": size,
         "disk_controller_type": _low_str(ci(storage, "diskControllerType")),
         "os_type": _low_str(ci(os_disk, "osType")),
@@ -624,6 +639,61 @@ def _deployment_v2(res: Mapping[str, Any], props: Mapping[str, Any], profile: Ma
         "plan": _plan_of(res.get("plan")),
         "extended_location": _extended_location(res.get("extendedLocation")),
         "applications": _applications(ci(profile, "applicationProfile")),
+    }
+
+
+def _marketplace(ref: Any) -> Any:
+    """`publisher:offer:sku` of an imageReference that names a Marketplace image and no
+    gallery or managed image (rules.md, "Image sources of a deployment")."""
+    if ref is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(ref, dict):
+        return None
+    if any(ref.get(k) for k in ("id", "sharedGalleryImageId", "communityGalleryImageId")):
+        return None
+    parts = [ref.get(k) for k in ("publisher", "offer", "sku")]
+    if any(p is UNKNOWN for p in parts):
+        return UNKNOWN
+    if all(isinstance(p, str) and p for p in parts):
+        return ":".join(parts).lower()
+    return None
+
+
+def _set(value: Any) -> Any:
+    """A URI or list that is set: True, False, or UNKNOWN."""
+    if value is UNKNOWN:
+        return UNKNOWN
+    return bool(value)
+
+
+def _deployment_v3(res: Mapping[str, Any], profile: Mapping[str, Any],
+                   storage: Mapping[str, Any], os_disk: Mapping[str, Any], diff: Any,
+                   kind: str) -> dict[str, Any]:
+    vhd = _obj(ci(os_disk, "vhd")).get("uri") if kind == VM else None
+    image_uri = _obj(ci(os_disk, "image")).get("uri")
+    containers = ci(os_disk, "vhdContainers") if kind == VMSS else None
+    flags = [_set(v) for v in (vhd, image_uri, containers)]
+    unmanaged = True if True in flags else (UNKNOWN if UNKNOWN in flags else False)
+    create = ci(os_disk, "createOption")
+    attached = UNKNOWN if create is UNKNOWN else (
+        kind == VM and isinstance(create, str) and create.lower() == "attach")
+    settings = _obj(diff) if isinstance(diff, dict) else {}
+    uefi = ci_path(profile, "securityProfile", "uefiSettings")
+    if uefi is UNKNOWN:
+        secure_boot: Any = UNKNOWN
+        vtpm: Any = UNKNOWN
+    else:
+        secure_boot = _obj(uefi).get("secureBootEnabled")
+        vtpm = _obj(uefi).get("vTpmEnabled")
+    return {
+        "marketplace": _marketplace(storage.get("imageReference")),
+        "unmanaged": unmanaged,
+        "attached": attached,
+        "diff_placement": UNKNOWN if diff is UNKNOWN else settings.get("placement"),
+        "full_caching": UNKNOWN if diff is UNKNOWN else settings.get("enableFullCaching"),
+        "os_disk_gb": _int(ci(os_disk, "diskSizeGB")),
+        "secure_boot": secure_boot,
+        "vtpm": vtpm,
     }
 
 
@@ -697,7 +767,30 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
         extended_location=_extended_location(get("extendedLocation")),
         applications=() if get("galleryApplications") is None else _applications(
             {"galleryApplications": get("galleryApplications")}),
+        **(_projected_v3(get, is_vmss) if get("imagePublisher") is not None else {}),
     )
+
+
+def _projected_v3(get: Any, is_vmss: bool) -> dict[str, Any]:
+    """The catalog v3 columns of a projected row (exports before v3 have none)."""
+    diff = get("diffDiskSettings")
+    settings = diff if isinstance(diff, dict) else {}
+    ref = {"publisher": get("imagePublisher"), "offer": get("imageOffer"),
+           "sku": get("imageSku"), "id": get("imageId"),
+           "sharedGalleryImageId": get("sharedGalleryImageId"),
+           "communityGalleryImageId": get("communityGalleryImageId")}
+    create = _text(get("osDiskCreateOption"))
+    return {
+        "marketplace": _marketplace(ref),
+        "unmanaged": bool(get("osDiskVhdUri") or get("osDiskImageUri") or (
+            is_vmss and get("vhdContainers"))),
+        "attached": not is_vmss and isinstance(create, str) and create.lower() == "attach",
+        "diff_placement": settings.get("placement"),
+        "full_caching": settings.get("enableFullCaching"),
+        "os_disk_gb": _int(get("osDiskSizeGB")),
+        "secure_boot": get("secureBootEnabled"),
+        "vtpm": get("vTpmEnabled"),
+    }
 
 
 def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
@@ -777,8 +870,11 @@ def add_resource(inventory: Inventory, res: Mapping[str, Any], source: Source,
     elif kind == APP_VERSION:
         inventory.app_versions.append(app_version(res, source))
     elif kind == IMAGE_TEMPLATE:
-        from .imagebuilder import planned_versions
+        from .imagebuilder import pipeline, planned_versions
+        inventory.pipelines.append(pipeline(res, source))
         inventory.planned.extend(planned_versions(res, source))
+    elif kind in OTHER_KINDS:
+        inventory.others.append(other_resource(res, source, kind))
     elif kind == SOFT_DELETED:
         entry = soft_deleted(res, source)
         if entry is None:
@@ -787,6 +883,17 @@ def add_resource(inventory: Inventory, res: Mapping[str, Any], source: Source,
     else:
         inventory.deployments.append(deployment(res, source, kind))
     return True
+
+
+def other_resource(res: Mapping[str, Any], source: Source, kind: str) -> Resource:
+    rid = res["id"]
+    props = res.get("properties")
+    return Resource(id=rid, kind=kind, name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+                    subscription_id=subscription_of(rid) or None,
+                    location=region(_str(res.get("location"))), tags=_tags(res.get("tags")),
+                    properties=props if isinstance(props, dict) else {},
+                    api_version=res.get("apiVersion") if isinstance(res.get("apiVersion"), str)
+                    else None, source=source)
 
 
 def looks_like_resource(value: Any) -> bool:

@@ -508,8 +508,10 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         if form == "parameters":
             continue  # read with its template, never on its own
         if form is None and _legacy_packer(parsed.document):
-            from .packer import legacy_planned
-            inventory.planned.extend(legacy_planned(path, parsed.document, parsed.text))
+            from .packer import legacy_pipelines
+            pipelines, planned = legacy_pipelines(path, parsed.document, parsed.text)
+            inventory.pipelines.extend(pipelines)
+            inventory.planned.extend(planned)
             inventory.files[path] = "packer"
             continue
         if form is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping
 
-from ..model import UNKNOWN, Source
+from ..model import UNKNOWN, Pipeline, Source
 
 IMAGE_TEMPLATE = "microsoft.virtualmachineimages/imagetemplates"
 # Top-level keys of the flattened `az image builder show` body that are not properties.
@@ -26,6 +26,20 @@ def properties_of(res: Mapping[str, Any]) -> Mapping[str, Any]:
     if "source" in res or "distribute" in res:
         return {k: v for k, v in res.items() if k.lower() not in _ENVELOPE}
     return {}
+
+
+def pipeline(res: Mapping[str, Any], source: Source) -> Pipeline:
+    """The template as a pipeline (its properties as given, for the pipeline rules)."""
+    from ..names import region, subscription_of
+    from .azure import _str, _tags
+    rid = res["id"]
+    api = res.get("apiVersion")
+    return Pipeline(id=rid, kind="aib", name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+                    subscription_id=subscription_of(rid) or None,
+                    location=region(_str(res.get("location"))), tags=_tags(res.get("tags")),
+                    api_version=api if isinstance(api, str) else None,
+                    properties=properties_of(res), source=source,
+                    identity=res.get("identity"))
 
 
 def planned_versions(res: Mapping[str, Any], source: Source) -> list[Any]:

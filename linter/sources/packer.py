@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import InputError
-from ..model import UNKNOWN, Inventory, Source
+from ..model import UNKNOWN, Inventory, Pipeline, Source
 from . import hcl
 from .hcl import Unresolved
 
@@ -268,8 +268,9 @@ def pipeline_id(path: str, source: str, build_label: str | None) -> str:
     return f"{base}@{build_label}" if build_label else base
 
 
-def planned_versions(config: Config, budget: hcl.Budget) -> list[Any]:
-    """The planned versions of a configuration's pipelines (one per build and source)."""
+def read_pipelines(config: Config, budget: hcl.Budget) -> tuple[list[Any], list[Any]]:
+    """The pipelines of a configuration (one per build and source) and their planned
+    versions."""
     ev = Evaluation(config, budget)
     pairs: list[tuple[str, Any, str | None]] = []
     counts: dict[str, int] = {}
@@ -282,7 +283,7 @@ def planned_versions(config: Config, budget: hcl.Budget) -> list[Any]:
             if counts.get(source, 0) > 1:
                 label = f"build.{build_name}" if build_name else f"build[{position}]"
             pairs.append((source, nested, label))
-    out = []
+    pipelines, out = [], []
     for source, nested, label in pairs:
         found = config.sources.get(source)
         if found is None:
@@ -295,10 +296,28 @@ def planned_versions(config: Config, budget: hcl.Budget) -> list[Any]:
             _arguments_native(body, ev, args)
         if nested is not None and getattr(nested, "body", None) is not None:
             _arguments_native(nested.body, ev, args)
-        planned = _planned(args, path, line, column, pipeline_id(path, source, label))
+        pid = pipeline_id(path, source, label)
+        pipelines.append(_pipeline(args, path, line, column, pid, source))
+        planned = _planned(args, path, line, column, pid)
         if planned is not None:
             out.append(planned)
-    return out
+    return pipelines, out
+
+
+def _pipeline(args: Arguments, path: str, line: int, column: int, pid: str,
+              name: str) -> Pipeline:
+    """A Packer pipeline: its resolved arguments, located by dotted path."""
+    from ..names import region
+    a = args.values
+    positions = {".".join(str(k) for k in key): pos for key, pos in args.positions.items()}
+    location = _text(a.get("location"))
+    subscription = _text(a.get("subscription_id"))
+    return Pipeline(id=pid, kind="packer", name=name,
+                    subscription_id=subscription.lower() if isinstance(subscription, str)
+                    else None,
+                    location=region(location) if isinstance(location, str) else location,
+                    tags={}, api_version=None, properties=dict(a),
+                    source=Source(path, line, column, "packer", positions))
 
 
 def _first_block(value: Any) -> Any:
@@ -443,8 +462,10 @@ def _positions(args: Arguments) -> dict[str, tuple[int, int]]:
 _USER = re.compile(r"\{\{\s*user\s+`([^`]*)`\s*\}\}")
 
 
-def legacy_planned(path: str, document: Mapping[str, Any], text: str) -> list[Any]:
-    """Each `builders[]` item of type azure-arm (rules.md, legacy JSON)."""
+def legacy_pipelines(path: str, document: Mapping[str, Any],
+                     text: str) -> tuple[list[Any], list[Any]]:
+    """Each `builders[]` item of type azure-arm (rules.md, legacy JSON), as a pipeline,
+    and the planned versions they publish."""
     variables = document.get("variables") if isinstance(document.get("variables"), dict) else {}
 
     def resolve(value: Any) -> Any:
@@ -468,7 +489,8 @@ def legacy_planned(path: str, document: Mapping[str, Any], text: str) -> list[An
             return {k: resolve(v) for k, v in value.items()}
         return value
 
-    out = []
+    pipelines: list[Any] = []
+    out: list[Any] = []
     builders = document.get("builders") if isinstance(document.get("builders"), list) else []
     rel_index = 0
     for position, builder in enumerate(builders, start=1):
@@ -490,10 +512,12 @@ def legacy_planned(path: str, document: Mapping[str, Any], text: str) -> list[An
                 value = [value]
             args.values[key] = value
             args.positions[(key,)] = (line, 1)
+        pipelines.append(_pipeline(args, path, line, 1, pid, name if isinstance(name, str)
+                                   else f"builders[{position}]"))
         planned = _planned(args, path, line, 1, pid)
         if planned is not None:
             out.append(planned)
-    return out
+    return pipelines, out
 
 
 def _builder_line(text: str, position: int) -> int:
@@ -515,6 +539,8 @@ def load_packer(groups: Iterable[tuple[str, Sequence[str]]], inventory: Inventor
         except DeclaredTwice:  # not one configuration: each file is its own
             configs = [read_config(directory, [path], budget, var_files) for path in files]
         for config in configs:
-            inventory.planned.extend(planned_versions(config, budget))
+            pipelines, planned = read_pipelines(config, budget)
+            inventory.pipelines.extend(pipelines)
+            inventory.planned.extend(planned)
         for path in files:
             inventory.files[path] = "packer"

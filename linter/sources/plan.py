@@ -510,13 +510,56 @@ def _storage(reader: _PlanReader, rc: dict, a: dict) -> dict:
     disk["osType"] = ("Linux" if rtype.startswith("azurerm_linux_") else
                       "Windows" if rtype.startswith("azurerm_windows_") else None)
     if diff is UNKNOWN or (isinstance(diff, list) and diff):
-        disk["diffDiskSettings"] = diff if diff is UNKNOWN else {"option": "Local"}
-    out = {"imageReference": _reference_object(_image_reference(reader, rc, a)),
-           "osDisk": disk}
+        disk["diffDiskSettings"] = diff if diff is UNKNOWN else _diff_settings(_block(diff))
+    size = _get(os_disk, "disk_size_gb")
+    if size is not None:
+        disk["diskSizeGB"] = size
+    if _configured(reader, rc, a, "os_managed_disk_id"):
+        disk["createOption"] = "Attach"  # rules.md: only where the configuration sets it
+    reference = _reference_object(_image_reference(reader, rc, a))
+    marketplace = _block(a.get("source_image_reference"))
+    if reference == {"id": None} and isinstance(marketplace, dict):
+        reference = {k: marketplace.get(k) for k in ("publisher", "offer", "sku")}
+    out = {"imageReference": reference, "osDisk": disk}
     controller = a.get("disk_controller_type")
     if controller is not None:
         out["diskControllerType"] = controller
     return out
+
+
+def _diff_settings(block: Any) -> Any:
+    """`diff_disk_settings` as ARM's diffDiskSettings: placement defaults to `CacheDisk`
+    in azurerm (rules.md, "Ephemeral OS disk")."""
+    if not isinstance(block, dict):
+        return {"option": "Local"}
+    placement = block.get("placement")
+    return {"option": "Local", "placement": "CacheDisk" if placement is None else placement}
+
+
+def _configured(reader: "_PlanReader", rc: dict, a: dict, argument: str) -> bool:
+    """The configuration sets `argument`: in Terraform source, the block has it; in a
+    plan, the resource's `configuration` expressions name it (the provider also computes
+    some such attributes, `os_managed_disk_id` for one, for resources that never set
+    them)."""
+    if reader.form == "terraform":
+        return a.get(argument) is not None
+    module = rc.get("module_address") if isinstance(rc.get("module_address"), str) else ""
+    address = _strip_index(_address(rc))
+    relative = address[len(module) + 1:] if module and address.startswith(module + ".") \
+        else address
+    return any(isinstance(res, dict) and res.get("address") == relative and
+               argument in (res.get("expressions") or {})
+               for res in reader._config_resources(module))
+
+
+def _uefi(a: dict) -> Any:
+    """securityProfile.uefiSettings from `secure_boot_enabled` and `vtpm_enabled`
+    (provider default false), when either is set."""
+    secure_boot, vtpm = a.get("secure_boot_enabled"), a.get("vtpm_enabled")
+    if secure_boot is None and vtpm is None:
+        return None
+    return {"secureBootEnabled": False if secure_boot is None else secure_boot,
+            "vTpmEnabled": False if vtpm is None else vtpm}
 
 
 # Arguments that make the provider send an osProfile (azurerm PR #7524 and #32345).
@@ -593,6 +636,8 @@ def _vm(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
                              "hardwareProfile": {"vmSize": a.get("size")}}
     if security is not None:
         props["securityProfile"] = {"securityType": security}
+        if _uefi(a) is not None:
+            props["securityProfile"]["uefiSettings"] = _uefi(a)
     _deployment_extras(props, a)
     return (_top_level({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachines",
                         "location": a.get("location"), "tags": a.get("tags"),
@@ -605,6 +650,8 @@ def _vmss(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     profile: dict[str, Any] = {"storageProfile": _storage(reader, rc, a)}
     if security is not None:
         profile["securityProfile"] = {"securityType": security}
+        if _uefi(a) is not None:
+            profile["securityProfile"]["uefiSettings"] = _uefi(a)
     _deployment_extras(profile, a)
     sku = a.get("sku") if rc.get("type") != ORCHESTRATED else a.get("sku_name")
     return (_top_level({"name": a.get("name"), "type": "Microsoft.Compute/virtualMachineScaleSets",
@@ -625,6 +672,15 @@ def _legacy_reference(reader: _PlanReader, rc: dict, a: dict, block: str) -> Any
     return ref
 
 
+def _legacy_image(reader: _PlanReader, rc: dict, a: dict, block: str) -> dict:
+    """A legacy `storage_*image_reference` block: its `id`, else its Marketplace triple."""
+    ref = _legacy_reference(reader, rc, a, block)
+    body = _block(a.get(block))
+    if ref is None and isinstance(body, dict) and body.get("publisher"):
+        return {k: body.get(k) for k in ("publisher", "offer", "sku")}
+    return {"id": ref}
+
+
 def _legacy_os_profile(a: dict) -> Any:
     block = a.get("os_profile")
     if block is UNKNOWN:
@@ -635,13 +691,14 @@ def _legacy_os_profile(a: dict) -> Any:
 def _legacy_vm(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     """The legacy `azurerm_virtual_machine` (storage_* blocks, vm_size, os_profile)."""
     disk = _block(a.get("storage_os_disk"))
+    os_disk = {"managedDisk": {"storageAccountType": _get(disk, "managed_disk_type")},
+               "osType": _get(disk, "os_type"), "createOption": _get(disk, "create_option"),
+               "vhd": {"uri": _get(disk, "vhd_uri")}, "image": {"uri": _get(disk, "image_uri")}}
     props: dict[str, Any] = {
         "hardwareProfile": {"vmSize": a.get("vm_size")},
         "storageProfile": {
-            "imageReference": {"id": _legacy_reference(reader, rc, a,
-                                                       "storage_image_reference")},
-            "osDisk": {"managedDisk": {"storageAccountType": _get(disk, "managed_disk_type")},
-                       "osType": _get(disk, "os_type")}}}
+            "imageReference": _legacy_image(reader, rc, a, "storage_image_reference"),
+            "osDisk": os_disk}}
     profile = _legacy_os_profile(a)
     if profile is not None:
         props["osProfile"] = profile
@@ -659,10 +716,10 @@ def _legacy_vmss(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
     sku = _block(a.get("sku"))
     disk = _block(a.get("storage_profile_os_disk"))
     profile: dict[str, Any] = {"storageProfile": {
-        "imageReference": {"id": _legacy_reference(reader, rc, a,
-                                                   "storage_profile_image_reference")},
+        "imageReference": _legacy_image(reader, rc, a, "storage_profile_image_reference"),
         "osDisk": {"managedDisk": {"storageAccountType": _get(disk, "managed_disk_type")},
-                   "osType": _get(disk, "os_type")}}}
+                   "osType": _get(disk, "os_type"), "image": {"uri": _get(disk, "image")},
+                   "vhdContainers": _get(disk, "vhd_containers")}}}
     os_profile = _legacy_os_profile(a)
     if os_profile is not None:
         profile["osProfile"] = os_profile

@@ -105,6 +105,39 @@ def _position(node: Any, path: tuple[Any, ...]) -> tuple[int, int] | None:
     return found
 
 
+def every_position(node: Any, limit: int = 500, depth: int = 6) -> dict[str, tuple[int, int]]:
+    """Positions of a resource's `properties` and `identity`, keyed as the v3 rules locate
+    them (``distribute[0].runOutputName``, ``identity``), at most `limit` of them."""
+    out: dict[str, tuple[int, int]] = {}
+
+    def walk(value: Any, prefix: str, level: int) -> None:
+        lc = getattr(value, "lc", None)
+        if lc is None or level > depth or len(out) >= limit:
+            return
+        if isinstance(value, dict):
+            for key in list(value)[:limit]:
+                line, col = lc.key(key)
+                path = f"{prefix}.{key}" if prefix else str(key)
+                out.setdefault(path, (line + 1, col + 1))
+                walk(value[key], path, level + 1)
+        elif isinstance(value, list):
+            for i in range(min(len(value), limit)):
+                line, col = lc.item(i)
+                path = f"{prefix}[{i}]"
+                out.setdefault(path, (line + 1, col + 1))
+                walk(value[i], path, level + 1)
+
+    if isinstance(node, dict):
+        for top in ("properties", "identity"):
+            if top in node:
+                if top == "identity":
+                    pos = _position(node, ("identity",))
+                    if pos:
+                        out["identity"] = pos
+                walk(node[top], "" if top == "properties" else "identity", 0)
+    return out
+
+
 def _node_line(node: Any) -> tuple[int, int]:
     lc = getattr(node, "lc", None)
     if lc is None or lc.line is None:
@@ -444,6 +477,9 @@ class _TemplateReader:
                     pos = _position(node, ("properties", "distribute", i, "targetRegions", j))
                     if pos:
                         positions[f"distribute[{i}].targetRegions[{j}]"] = pos
+        if kind == azure.IMAGE_TEMPLATE or kind in azure.OTHER_KINDS:
+            for key, pos in every_position(node).items():
+                positions.setdefault(key, pos)
         line, column = _node_line(node)
         source = Source(self.path, line, column, "template", positions)
         azure.add_resource(inventory, azure.canonical_keys(resource), source, kind)
