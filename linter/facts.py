@@ -272,6 +272,33 @@ class Facts:
     # rules.md lists, never part of latest, usage or counts.
     planned: list[VersionFacts] = field(default_factory=list)
     sku_index: dict[str, list[Any]] | None = None  # Resource SKUs by size, built on first use
+    _compute: list["ComputeFacts"] | None = None
+
+    def compute(self) -> list["ComputeFacts"]:
+        """v3: every compute resource (VM or scale set, whatever its image), with its
+        gallery-image facts when it has them and whether it is production."""
+        if self._compute is None:
+            by_id = {id(df.deployment): df for df in self.deployments}
+            out = []
+            for dep in self.inventory.deployments:
+                df = by_id.get(id(dep))
+                out.append(ComputeFacts(dep, df, bool(df and df.production) or
+                                        is_production_compute(dep, self.settings)))
+            self._compute = out
+        return self._compute
+
+
+
+@dataclass(slots=True)
+class ComputeFacts:
+    deployment: Deployment
+    facts: DeploymentFacts | None  # None: its image is not a gallery image
+    production: bool
+
+    @property
+    def subject(self) -> Any:
+        """What a finding about it is located on (make_finding)."""
+        return self.facts if self.facts is not None else self.deployment
 
 
 def _region_facts(v: ImageVersion) -> dict[str, RegionFacts] | Any:
@@ -320,6 +347,70 @@ def is_production_gallery(g: Gallery, settings: Settings) -> bool:
     if glob_match(env.production_galleries, g.name, g.id):
         return True
     return _production_tag(g.tags, env.production_tag_values)
+
+
+def in_production_scope(resource_id: Any, settings: Settings) -> bool:
+    """v3: the resource's ARM ID lies in one of `environments.production_scopes`: equal
+    to an entry, or below it, or matching a glob entry as a whole (rules.md,
+    "Production scopes (v3)"); a bare subscription GUID stands for its subscription."""
+    scopes = settings.environments.production_scopes
+    if not scopes or not isinstance(resource_id, str):
+        return False
+    rid = resource_id.lower().rstrip("/")
+    for entry in scopes:
+        scope = entry.lower().rstrip("/")
+        if not scope:
+            continue
+        if any(c in scope for c in "*?["):
+            if fnmatch.fnmatchcase(rid, scope):
+                return True
+            continue
+        if not scope.startswith("/"):
+            scope = f"/subscriptions/{scope}"
+        if rid == scope or rid.startswith(scope + "/"):
+            return True
+    return False
+
+
+def is_production_compute(dep: Deployment, settings: Settings,
+                          gallery_production: bool = False) -> bool:
+    """A compute resource is production by its own `environment` tag, a production scope,
+    or (for a gallery image) its gallery (rules.md, conventions and v3)."""
+    return gallery_production or \
+        _production_tag(dep.tags, settings.environments.production_tag_values) or \
+        in_production_scope(dep.id, settings)
+
+
+_MANAGED_IMAGE = re.compile(r"^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/"
+                            r"microsoft\.compute/images/[^/]+$", re.IGNORECASE)
+
+
+def image_source(dep: Deployment) -> Any:
+    """v3: where a deployment's OS comes from, the first that applies (rules.md, "Image
+    sources of a deployment"): ("gallery", ref) | ("managed", id) | ("marketplace",
+    "publisher:offer:sku") | ("unmanaged", None) | ("attached", None); UNKNOWN when the
+    input cannot tell, None when nothing applies."""
+    refs = (dep.image_id, dep.shared_image_id, dep.community_image_id)
+    for ref in refs:
+        if isinstance(ref, str) and (parse_gallery_path(ref) is not None and
+                                     parse_gallery_path(ref).group("image") or
+                                     _SHARED_REF.match(ref)):
+            return ("gallery", ref)
+    if isinstance(dep.image_id, str) and _MANAGED_IMAGE.match(dep.image_id.strip()):
+        return ("managed", dep.image_id)
+    if any(r is UNKNOWN for r in refs) or dep.marketplace is UNKNOWN:
+        return UNKNOWN
+    if isinstance(dep.marketplace, str):
+        return ("marketplace", dep.marketplace)
+    if isinstance(dep.image_id, str):
+        return None  # an `id` of another kind: not a source the catalog names
+    if dep.unmanaged is True:
+        return ("unmanaged", None)
+    if dep.attached is True:
+        return ("attached", None)
+    if UNKNOWN in (dep.unmanaged, dep.attached):
+        return UNKNOWN
+    return None
 
 
 def _production_tag(tags: Any, values: Iterable[str]) -> bool:
@@ -576,7 +667,8 @@ def _resolve_deployments(inventory: Inventory, settings: Settings,
             continue
         facts.gallery = gallery
         facts.production = gallery_production.get(gallery.id.lower(), False) or (
-            isinstance(env, str) and env.lower() in tag_values)
+            isinstance(env, str) and env.lower() in tag_values) or \
+            in_production_scope(dep.id, settings)
         df = definition_by_gallery_name.get((gallery.id.lower(), image_name.lower()))
         if df is None:
             facts.unresolved = "definition"

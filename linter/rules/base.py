@@ -12,7 +12,7 @@ from ..facts import (
     VersionFacts,
 )
 from ..findings import Finding
-from ..model import Application, Gallery, Source
+from ..model import Application, Deployment, Gallery, Pipeline, Resource, Source
 
 
 def subject_location(subject: Any) -> tuple[str, Source | None, str | None, Source | None, bool]:
@@ -26,6 +26,10 @@ def subject_location(subject: Any) -> tuple[str, Source | None, str | None, Sour
         elif subject.definition is not None:
             image_source = subject.definition.definition.source
         return dep.id, dep.source, image, image_source, not dep.source.from_iac
+    if isinstance(subject, Deployment):  # v3: a compute resource without a gallery image
+        return subject.id, subject.source, None, None, False
+    if isinstance(subject, (Pipeline, Resource)):
+        return subject.id, subject.source, None, None, False
     if isinstance(subject, AppDeploymentFacts):
         dep = subject.deployment
         return dep.id, dep.source, None, None, False
@@ -55,9 +59,10 @@ def make_finding(rule: Any, subject: Any, message: str, *, region: str | None = 
         groupable = not subject.deployment.source.from_iac
     if never_grouped:
         groupable = False
-    if region is None and isinstance(subject, (DeploymentFacts, AppDeploymentFacts)):
+    if region is None and isinstance(subject, (DeploymentFacts, AppDeploymentFacts,
+                                                Deployment)):
         # rules.md: a deployment finding carries the deployment's region.
-        location = subject.deployment.location
+        location = getattr(subject, "deployment", subject).location
         region = location if isinstance(location, str) else None
     return Finding(
         rule_id=rule.id, rule_name=rule.name, level=level or rule.level,
