@@ -273,6 +273,19 @@ class Facts:
     planned: list[VersionFacts] = field(default_factory=list)
     sku_index: dict[str, list[Any]] | None = None  # Resource SKUs by size, built on first use
     _compute: list["ComputeFacts"] | None = None
+    _production_pipelines: set[str] | None = None
+
+    def production_pipeline(self, pipeline_id: str) -> bool:
+        """v3: a pipeline is production when one of its planned versions targets a
+        definition in a production gallery (rules.md, "Pipelines (v3)")."""
+        if self._production_pipelines is None:
+            self._production_pipelines = {str(vf.version.pipeline).lower()
+                                          for vf in self.planned if vf.production}
+        return pipeline_id.lower() in self._production_pipelines
+
+    def planned_of(self, pipeline_id: str) -> list["VersionFacts"]:
+        low = pipeline_id.lower()
+        return [vf for vf in self.planned if str(vf.version.pipeline).lower() == low]
 
     def compute(self) -> list["ComputeFacts"]:
         """v3: every compute resource (VM or scale set, whatever its image), with its

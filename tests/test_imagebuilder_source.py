@@ -113,3 +113,16 @@ def test_an_image_builder_version_takes_its_definition_s_location_and_cannot_hav
     rules = {f["ruleId"]: f for f in doc["findings"] if f["properties"].get("pipeline")}
     assert "Image Builder cannot set one" in rules["ACG303"]["message"]
     assert "northeurope" in rules["ACG604"]["message"]  # not among westeurope's targets
+
+
+def test_a_distributor_naming_only_the_definition_targets_that_definition(tmp_path):
+    """AIB names the version itself: the planned version has no name and its target is
+    the definition the distributor names (it was lost once, with an empty version name)."""
+    props = properties()
+    props["distribute"][1]["galleryImageId"] = DEF
+    path = tmp_path / "aib.json"
+    path.write_text(json.dumps({"id": AIB_ID, "type": "Microsoft.VirtualMachineImages/"
+                                "imageTemplates", "location": "westeurope",
+                                "properties": props}))
+    [planned] = load_paths([str(path)]).planned
+    assert planned.definition_id == DEF and planned.name == ""

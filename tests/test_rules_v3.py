@@ -34,6 +34,14 @@ def lint_files(tmp_path: Path, files: dict[str, str], config: str | None = None,
     return run([str(folder)], settings, NOW, registry=registry, only=list(rules)).findings
 
 
+def lint_path(path: Path, rules=()) -> list:
+    from linter.config import Settings
+    from linter.lint import run
+    from linter.rules.registry import load_registry
+    return run([str(path)], Settings(), NOW, registry=load_registry(),
+               only=list(rules)).findings
+
+
 def names(findings):
     return sorted(f.resource_id.rsplit("/", 1)[-1] for f in findings)
 
@@ -143,3 +151,160 @@ def test_acg611_boundaries(tmp_path):
     config = "sources:\n  managed_image_max_concurrent: 601\n  managed_image_max_scale_set: 1000\n"
     assert of_rule(lint_resources(tmp_path, resources, config, rules=["ACG611"]),
                    "ACG611") == []
+
+
+# Image Builder templates ---------------------------------------------------------------
+
+AIB_ID = (f"/subscriptions/{SUB}/resourceGroups/rg-aib/providers/"
+          "Microsoft.VirtualMachineImages/imageTemplates/ubuntu-nightly")
+IDENTITY = {"type": "UserAssigned", "userAssignedIdentities": {
+    f"/subscriptions/{SUB}/resourceGroups/rg-aib/providers/Microsoft.ManagedIdentity/"
+    "userAssignedIdentities/aib": {}}}
+
+
+def aib_properties(**extra):
+    props = {"buildTimeoutInMinutes": 80,
+             "source": {"type": "PlatformImage", "publisher": "Canonical", "offer": "o",
+                        "sku": "s", "version": "latest"},
+             "customize": [{"type": "Shell", "name": "patch", "inline": ["apt-get -y upgrade"]}],
+             "distribute": [{"type": "SharedImage", "runOutputName": "sig",
+                             "galleryImageId": definition_id(),
+                             "targetRegions": [{"name": "westeurope", "replicaCount": 1,
+                                                "storageAccountType": "Standard_ZRS"}]}]}
+    props.update(extra)
+    return props
+
+
+def aib(properties=None, *, identity=IDENTITY, location="westeurope", name="ubuntu-nightly",
+        **extra):
+    body = {"id": AIB_ID.replace("ubuntu-nightly", name), "name": name,
+            "type": "Microsoft.VirtualMachineImages/imageTemplates", "location": location,
+            "properties": properties or aib_properties()}
+    if identity is not None:
+        body["identity"] = identity
+    body.update(extra)
+    return body
+
+
+def aib_template(tmp_path, *resources):
+    """An ARM template holding Image Builder resources, written and linted."""
+    doc = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                      "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+           "resources": [{"apiVersion": "2024-02-01", **{k: v for k, v in r.items()
+                                                         if k != "id"}} for r in resources]}
+    return json.dumps(doc, indent=2)
+
+
+def test_acg110_a_valid_template_is_quiet_and_each_part_fires(tmp_path):
+    assert of_rule(lint_resources(tmp_path, estate(aib()), rules=["ACG110"]), "ACG110") == []
+    vnet = f"/subscriptions/{SUB}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks"
+    cases = {
+        "timeout-high": (aib_properties(buildTimeoutInMinutes=961), IDENTITY, "(a)", "error"),
+        "timeout-low": (aib_properties(buildTimeoutInMinutes=5), IDENTITY, "(a)", "warning"),
+        "outputs": (aib_properties(distribute=[
+            {"type": "SharedImage", "runOutputName": "same", "galleryImageId": definition_id(),
+             "replicationRegions": ["westeurope"]},
+            {"type": "VHD", "runOutputName": "same"}]), IDENTITY, "(b)", "error"),
+        "identity": (aib_properties(), {"type": "SystemAssigned"}, "(c)", "error"),
+        "vnet": (aib_properties(vmProfile={"vnetConfig": {
+            "subnetId": f"{vnet}/a/subnets/build",
+            "containerInstanceSubnetId": f"{vnet}/b/subnets/aci"}}), IDENTITY, "(d)", "error"),
+        "staging": (aib_properties(
+            stagingResourceGroup=f"/subscriptions/{OTHER_SUB}/resourceGroups/staging"),
+            IDENTITY, "(e)", "error"),
+        "source": (aib_properties(source={
+            "type": "ManagedImage",
+            "imageId": MANAGED.replace(SUB, OTHER_SUB)}), IDENTITY, "(f)", "error"),
+    }
+    resources = estate(*(aib(props, identity=ident, name=name)
+                         for name, (props, ident, _, _) in cases.items()))
+    found = of_rule(lint_resources(tmp_path, resources, rules=["ACG110"]), "ACG110")
+    got = {f.resource_id.rsplit("/", 1)[-1]: f for f in found}
+    assert sorted(got) == sorted(cases)
+    for name, (_, _, part, level) in cases.items():
+        assert part in got[name].message and got[name].level == level, name
+    # the boundaries: 6 and 960 minutes, and 0 (the default) are fine
+    for minutes in (0, 6, 960):
+        ok = aib(aib_properties(buildTimeoutInMinutes=minutes))
+        assert of_rule(lint_resources(tmp_path, estate(ok), rules=["ACG110"]), "ACG110") == []
+
+
+def test_acg110_a_pinned_source_version_must_reach_the_build_region(tmp_path):
+    source = {"type": "SharedImageVersion", "imageVersionId": version_id("1.0.0")}
+    resources = estate(aib(aib_properties(source=source), location="eastus"))
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG110"]), "ACG110")
+    assert "(f)" in f.message and "eastus" in f.message
+    resources = estate(aib(aib_properties(source=source), location="westeurope"))
+    assert of_rule(lint_resources(tmp_path, resources, rules=["ACG110"]), "ACG110") == []
+
+
+def test_acg110_is_located_on_the_property_in_a_template(tmp_path):
+    path = tmp_path / "aib.json"
+    path.write_text(aib_template(tmp_path, aib(aib_properties(buildTimeoutInMinutes=2000))))
+    [f] = of_rule(lint_path(path, ["ACG110"]), "ACG110")
+    lines = path.read_text().splitlines()
+    assert '"buildTimeoutInMinutes": 2000' in lines[f.line - 1]
+
+
+def test_acg508_unpinned_scripts_failing_validation_and_secrets(tmp_path):
+    script = "https://raw.githubusercontent.com/contoso/scripts/main/harden.sh"
+    sas = "https://acct.blob.core.windows.net/s/x.sh?sv=2024-01-01&se=2027-01-01&sig=abc"
+    cases = {
+        "unpinned": (aib_properties(customize=[{"type": "Shell", "name": "h",
+                                                "scriptUri": script}]), "(a)", "warning"),
+        "pinned": (aib_properties(customize=[{"type": "Shell", "name": "h",
+                                              "scriptUri": script,
+                                              "sha256Checksum": "ab" * 32}]), None, None),
+        "continue": (aib_properties(validate={"continueDistributeOnFailure": True}), "(b)",
+                     "warning"),
+        "sas": (aib_properties(customize=[{"type": "Shell", "name": "h", "inline": [
+            f"curl -sSL '{sas}' | bash"]}]), "(c)", "error"),
+    }
+    resources = estate(*(aib(props, name=name) for name, (props, _, _) in cases.items()))
+    found = of_rule(lint_resources(tmp_path, resources, rules=["ACG508"]), "ACG508")
+    got = {f.resource_id.rsplit("/", 1)[-1]: f for f in found}
+    assert sorted(got) == ["continue", "sas", "unpinned"]
+    for name, (_, part, level) in cases.items():
+        if part:
+            assert part in got[name].message and got[name].level == level, name
+    assert "sig=abc" not in got["sas"].message and "SAS token" in got["sas"].message
+    assert "customize[0].inline[0]" in got["sas"].message
+    # (b) in a production pipeline (it feeds a production gallery) is an error; (d) asks
+    # production templates for a validation when config says so
+    prod = estate(aib(aib_properties(validate={"continueDistributeOnFailure": True}),
+                      name="continue"))
+    prod[0] = gallery(tags={"environment": "production"})
+    [f] = of_rule(lint_resources(tmp_path, prod, rules=["ACG508"]), "ACG508")
+    assert f.level == "error"
+    prod[-1] = aib()
+    assert of_rule(lint_resources(tmp_path, prod, rules=["ACG508"]), "ACG508") == []
+    [f] = of_rule(lint_resources(tmp_path, prod, "pipelines:\n  require_validation: true\n",
+                                 rules=["ACG508"]), "ACG508")
+    assert "(d)" in f.message and f.level == "warning"
+
+
+def test_acg313_live_templates_only(tmp_path):
+    failed = aib(name="failed")
+    failed["properties"] = {**aib_properties(), "lastRunStatus": {
+        "runState": "Failed", "message": "customization failed"}}
+    broken = aib(name="broken")
+    broken["properties"] = {**aib_properties(), "provisioningState": "Failed",
+                            "provisioningError": {"provisioningErrorCode": "BadSourceType",
+                                                  "message": "Source type is wrong"}}
+    old = aib(name="old")
+    old["properties"] = {**aib_properties(), "lastRunStatus": {
+        "runState": "Succeeded", "endTime": "2026-08-01T00:00:00Z"}}
+    fresh = aib(name="fresh")
+    fresh["properties"] = {**aib_properties(), "lastRunStatus": {
+        "runState": "Succeeded", "endTime": "2026-11-01T00:00:00Z"}}
+    never = aib(name="never")
+    found = of_rule(lint_resources(tmp_path, estate(failed, broken, old, fresh, never),
+                                   rules=["ACG313"]), "ACG313")
+    got = {f.resource_id.rsplit("/", 1)[-1]: f.message for f in found}
+    assert sorted(got) == ["broken", "failed", "old"]
+    assert "(a)" in got["failed"] and "acg/img" in got["failed"]
+    assert "BadSourceType" in got["broken"] and "(c)" in got["old"]
+    # a template in source control has no run state to judge
+    path = tmp_path / "aib.json"
+    path.write_text(aib_template(tmp_path, failed))
+    assert of_rule(lint_path(path, ["ACG313"]), "ACG313") == []

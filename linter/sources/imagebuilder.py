@@ -103,5 +103,5 @@ def planned_versions(res: Mapping[str, Any], source: Source) -> list[Any]:
                                      (source.line, source.column)), source.form, positions)
         version = azure.version(body, here)
         out.append(replace(version, id=f"{version.id}{PLANNED_MARK}{pid}", pipeline=pid,
-                           name=name, location=UNKNOWN))
+                           name=name, location=UNKNOWN, definition_id=definition_id))
     return out

@@ -421,7 +421,7 @@ def _planned(args: Arguments, path: str, line: int, column: int, pid: str) -> An
     source = Source(path, line, column, "packer", positions)
     version = azure.version(body, source)
     return replace(version, id=f"{version.id}{PLANNED_MARK}{pid}", pipeline=pid,
-                   name=name if isinstance(name, str) else "",
+                   definition_id=definition_id, name=name if isinstance(name, str) else "",
                    location=region(location) if isinstance(location, str) else UNKNOWN)
 
 
