@@ -287,6 +287,31 @@ class Facts:
         low = pipeline_id.lower()
         return [vf for vf in self.planned if str(vf.version.pipeline).lower() == low]
 
+    def pipeline_versions(self) -> list[tuple[Any, "VersionFacts", dict[str, Any]]]:
+        """v3: (pipeline, planned version, its raw settings) for every planned version:
+        for AIB the `distribute[]` entry it comes from (with `index`), for Packer the
+        `shared_image_gallery_destination` block (the pipeline's arguments are
+        `pipeline.properties`)."""
+        by_id: dict[str, list[VersionFacts]] = {}
+        for vf in self.planned:
+            by_id.setdefault(str(vf.version.pipeline).lower(), []).append(vf)
+        out = []
+        for p in self.inventory.pipelines:
+            planned = by_id.get(p.id.lower(), [])
+            if p.kind == "aib":
+                entries = p.properties.get("distribute")
+                shared = [(i, e) for i, e in enumerate(entries if isinstance(entries, list)
+                                                       else [])
+                          if isinstance(e, dict) and str(e.get("type", "")).lower()
+                          == "sharedimage"]
+                out += [(p, vf, {**e, "index": i}) for vf, (i, e) in zip(planned, shared)]
+            else:
+                dest = p.properties.get("shared_image_gallery_destination")
+                block = dest[0] if isinstance(dest, list) and dest and \
+                    isinstance(dest[0], dict) else {}
+                out += [(p, vf, block) for vf in planned]
+        return out
+
     def compute(self) -> list["ComputeFacts"]:
         """v3: every compute resource (VM or scale set, whatever its image), with its
         gallery-image facts when it has them and whether it is production."""

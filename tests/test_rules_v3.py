@@ -308,3 +308,83 @@ def test_acg313_live_templates_only(tmp_path):
     path = tmp_path / "aib.json"
     path.write_text(aib_template(tmp_path, failed))
     assert of_rule(lint_path(path, ["ACG313"]), "ACG313") == []
+
+
+# Packer pipelines ----------------------------------------------------------------------
+
+def packer(destination: str, top: str = "", name: str = "ubuntu") -> str:
+    return f"""
+        source "azure-arm" "{name}" {{
+          subscription_id = "{SUB}"
+          location        = "westeurope"
+          os_type         = "Linux"
+          image_publisher = "Canonical"
+          image_offer     = "0001-com-ubuntu-server-jammy"
+          image_sku       = "22_04-lts-gen2"
+          {top}
+          shared_image_gallery_destination {{
+            resource_group = "{RG}"
+            gallery_name   = "acg"
+            image_name     = "img"
+            {destination}
+          }}
+        }}
+        build {{
+          sources = ["source.azure-arm.{name}"]
+        }}
+        """
+
+
+def estate_json() -> str:
+    return json.dumps({"value": estate()})
+
+
+# ACG610 ------------------------------------------------------------------------------
+
+def test_acg610_image_builder_distributors(tmp_path):
+    both = aib(aib_properties(distribute=[
+        {"type": "SharedImage", "runOutputName": "a", "galleryImageId": definition_id(),
+         "replicationRegions": ["westeurope"], "targetRegions": [{"name": "westeurope"}]}]),
+        name="both")
+    lacking = aib(aib_properties(distribute=[
+        {"type": "SharedImage", "runOutputName": "a", "galleryImageId": definition_id(),
+         "replicationRegions": ["eastus"]}]), name="lacking")
+    deprecated = aib(aib_properties(distribute=[
+        {"type": "SharedImage", "runOutputName": "a", "galleryImageId": definition_id(),
+         "replicationRegions": ["westeurope", "eastus"]}]), name="deprecated")
+    storage = aib(aib_properties(distribute=[
+        {"type": "SharedImage", "runOutputName": "a", "galleryImageId": definition_id(),
+         "storageAccountType": "Standard_LRS", "targetRegions": [{"name": "westeurope"}]}]),
+        name="storage")
+    found = of_rule(lint_resources(tmp_path, estate(both, lacking, deprecated, storage, aib()),
+                                   rules=["ACG610"]), "ACG610")
+    got = {f.pipeline.rsplit("/", 1)[-1]: f for f in found}
+    assert sorted(got) == ["both", "deprecated", "lacking", "storage"]
+    assert got["both"].level == "error" and "(a)" in got["both"].message
+    assert got["lacking"].level == "error" and "(b)" in got["lacking"].message
+    assert got["deprecated"].level == "note" and "(b)" not in got["deprecated"].message
+    assert got["storage"].level == "error" and "(a)" in got["storage"].message
+    assert all(f.resource_id == definition_id() for f in found)
+
+
+def test_acg610_packer_destinations(tmp_path):
+    files = {
+        "estate.json": estate_json(),
+        "both.pkr.hcl": packer('replication_regions = ["westeurope"]\n'
+                               'target_region { name = "westeurope" }', name="both"),
+        "shallow.pkr.hcl": packer('use_shallow_replication = true\n'
+                                  'target_region { name = "westeurope" }\n'
+                                  'target_region { name = "northeurope" }', name="shallow"),
+        "clamped.pkr.hcl": packer('target_region {\n name = "westeurope"\n replicas = 150\n}',
+                                  name="clamped"),
+        "fine.pkr.hcl": packer('target_region { name = "westeurope" }', name="fine"),
+    }
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG610"]), "ACG610")
+    got = {f.pipeline.rsplit(".", 1)[-1]: f for f in found}
+    assert sorted(got) == ["both", "clamped", "shallow"]
+    assert got["both"].level == "error" and "(a)" in got["both"].message \
+        and "(c)" in got["both"].message
+    assert got["shallow"].level == "error" and "(d)" in got["shallow"].message
+    assert got["clamped"].level == "warning" and "Packer silently publishes 100" in \
+        got["clamped"].message
+    assert got["clamped"].source.path.endswith("clamped.pkr.hcl")
