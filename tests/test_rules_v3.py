@@ -388,3 +388,82 @@ def test_acg610_packer_destinations(tmp_path):
     assert got["clamped"].level == "warning" and "Packer silently publishes 100" in \
         got["clamped"].message
     assert got["clamped"].source.path.endswith("clamped.pkr.hcl")
+
+
+# ACG107 ------------------------------------------------------------------------------
+
+def test_acg107_collisions_deprecated_generator_and_low_major(tmp_path):
+    files = {"estate.json": json.dumps({"value": estate(versions=[
+                 version("1.0.0"), version("2.1.0")])}),
+             "taken.pkr.hcl": packer('image_version = "1.0.0"\n'
+                                     'target_region { name = "westeurope" }', name="taken"),
+             "new.pkr.hcl": packer('image_version = "2.2.0"\n'
+                                   'target_region { name = "westeurope" }', name="new")}
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG107"]), "ACG107")
+    assert [(f.pipeline.rsplit(".", 1)[-1], f.level) for f in found] == [("taken", "error")]
+    assert "(c) version 1.0.0 already exists" in found[0].message
+
+    old_api = aib(aib_properties(), name="oldapi")
+    low = aib(aib_properties(distribute=[{
+        "type": "SharedImage", "runOutputName": "a", "galleryImageId": definition_id(),
+        "versioning": {"scheme": "Latest", "major": 1},
+        "targetRegions": [{"name": "westeurope"}]}]), name="lowmajor")
+    current = aib(aib_properties(distribute=[{
+        "type": "SharedImage", "runOutputName": "a", "galleryImageId": definition_id(),
+        "versioning": {"scheme": "Latest", "major": 2},
+        "targetRegions": [{"name": "westeurope"}]}]), name="current")
+    template = json.loads(aib_template(tmp_path, old_api, low, current))
+    template["resources"][0]["apiVersion"] = "2022-02-14"
+    files = {"estate.json": json.dumps({"value": estate(versions=[version("2.1.0")])}),
+             "aib.json": json.dumps(template, indent=2)}
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG107"]), "ACG107")
+    got = {f.pipeline.rsplit("/", 1)[-1]: f for f in found}
+    assert sorted(got) == ["lowmajor", "oldapi"]
+    assert got["oldapi"].level == "warning" and "(a)" in got["oldapi"].message
+    assert got["lowmajor"].level == "note" and "below 2.1.0" in got["lowmajor"].message
+
+
+def test_acg107_c_does_not_judge_a_live_template(tmp_path):
+    pinned = aib(aib_properties(distribute=[{
+        "type": "SharedImage", "runOutputName": "a", "galleryImageId": version_id("1.0.0"),
+        "targetRegions": [{"name": "westeurope"}]}]))
+    assert of_rule(lint_resources(tmp_path, estate(pinned), rules=["ACG107"]), "ACG107") == []
+    files = {"estate.json": estate_json(), "aib.json": aib_template(tmp_path, pinned)}
+    [f] = of_rule(lint_files(tmp_path, files, rules=["ACG107"]), "ACG107")
+    assert "(c)" in f.message and f.source.path.endswith("aib.json")
+
+
+# ACG109 ------------------------------------------------------------------------------
+
+def test_acg109_generation_state_and_os_type(tmp_path):
+    defs = [gallery(), definition("gen1", hyperv="V1"), definition("spec", os_state="Specialized"),
+            definition("win")]
+    defs[-1]["properties"]["osType"] = "Windows"
+
+    def into(image, extra=""):
+        return packer(extra + "\n" + 'target_region { name = "westeurope" }', name=image) \
+            .replace('image_name     = "img"', f'image_name     = "{image}"')
+    files = {"estate.json": json.dumps({"value": defs}),
+             "gen1.pkr.hcl": into("gen1"), "spec.pkr.hcl": into("spec"),
+             "win.pkr.hcl": into("win")}
+    config = "pipelines:\n  gen2_sku_patterns: ['*-gen2']\n"
+    found = of_rule(lint_files(tmp_path, files, config, rules=["ACG109"]), "ACG109")
+    got = {f.pipeline.rsplit(".", 1)[-1]: f.message for f in found}
+    assert sorted(got) == ["gen1", "spec", "win"]
+    assert "(a) the source image is Hyper-V generation V2, the definition V1" in got["gen1"]
+    assert "(b)" in got["spec"] and "(c)" in got["win"]
+    # without the SKU pattern the Marketplace source's generation is unknown
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG109"]), "ACG109")
+    assert sorted(f.pipeline.rsplit(".", 1)[-1] for f in found) == ["spec", "win"]
+
+
+def test_acg109_image_builder_from_a_specialized_gallery_source(tmp_path):
+    spec = definition("spec", os_state="Specialized")
+    source = {"type": "SharedImageVersion",
+              "imageVersionId": version_id("1.0.0", image="spec")}
+    resources = [gallery(), definition(), spec, version("1.0.0", image="spec"),
+                 aib(aib_properties(source=source))]
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG109"]), "ACG109")
+    assert "(b) the gallery source's definition is Specialized" in f.message
+    resources[2] = definition("spec")
+    assert of_rule(lint_resources(tmp_path, resources, rules=["ACG109"]), "ACG109") == []

@@ -55,21 +55,12 @@ from ..facts import Facts
 from ..findings import Finding
 from ..model import UNKNOWN
 from .base import make_finding
+from .pipelines import definition_generation
 from .registry import RuleMeta
 from .v2facts import image_controller_types, size_capabilities, split_list
 
 RULE = RuleMeta(id="ACG703", name="image-vm-size-incompatible", level="error",
                 tags=("deployments", "correctness"))
-
-
-def _generation(d: Any) -> Any:
-    if isinstance(d.hyper_v_generation, str):
-        return d.hyper_v_generation.lower()
-    if d.hyper_v_generation is not None:
-        return UNKNOWN
-    if d.api_version is None:
-        return UNKNOWN
-    return "v2" if d.api_version >= "2025-03-03" else "v1"
 
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
@@ -80,7 +71,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             continue
         caps = size_capabilities(facts, d.vm_size, d.location) or {}
         parts = []
-        generation = _generation(df.definition)
+        generation = definition_generation(df.definition)
         size_generations = split_list(caps.get("hypervgenerations"))
         if isinstance(generation, str) and size_generations is not None and \
                 generation not in size_generations:
