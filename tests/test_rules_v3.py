@@ -467,3 +467,83 @@ def test_acg109_image_builder_from_a_specialized_gallery_source(tmp_path):
     assert "(b) the gallery source's definition is Specialized" in f.message
     resources[2] = definition("spec")
     assert of_rule(lint_resources(tmp_path, resources, rules=["ACG109"]), "ACG109") == []
+
+
+# ACG706 ------------------------------------------------------------------------------
+
+def test_acg706_managed_image_outputs_from_trusted_launch_builds(tmp_path):
+    tl = packer('target_region { name = "westeurope" }',
+                top='security_type = "TrustedLaunch"\nmanaged_image_name = "web"\n'
+                    'managed_image_resource_group_name = "rg"', name="tl")
+    std = packer('target_region { name = "westeurope" }',
+                 top='managed_image_name = "web"\nmanaged_image_resource_group_name = "rg"',
+                 name="std")
+    gallery_only = packer('target_region { name = "westeurope" }',
+                          top='security_type = "TrustedLaunch"', name="galleryonly")
+    found = of_rule(lint_files(tmp_path, {"tl.pkr.hcl": tl, "std.pkr.hcl": std,
+                                          "g.pkr.hcl": gallery_only}, rules=["ACG706"]),
+                    "ACG706")
+    assert [f.resource_id.rsplit(".", 1)[-1] for f in found] == ["tl"]
+    assert found[0].resource_id.startswith("packer:") and "managed_image_name" in \
+        found[0].message
+    lines = (tmp_path / "src" / "tl.pkr.hcl").read_text().splitlines()
+    assert "managed_image_name" in lines[found[0].line - 1]
+    # Image Builder from a gallery version whose definition allows only Trusted Launch
+    tl_def = definition(security="TrustedLaunch")
+    source = {"type": "SharedImageVersion", "imageVersionId": version_id("1.0.0")}
+    distribute = [{"type": "ManagedImage", "runOutputName": "mi", "location": "westeurope",
+                   "imageId": MANAGED}]
+    resources = [gallery(), tl_def, version("1.0.0"),
+                 aib(aib_properties(source=source, distribute=distribute))]
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG706"]), "ACG706")
+    assert "SecurityType TrustedLaunch" in f.message
+    resources[1] = definition(security="TrustedLaunchSupported")
+    assert of_rule(lint_resources(tmp_path, resources, rules=["ACG706"]), "ACG706") == []
+
+
+# ACG106 ------------------------------------------------------------------------------
+
+def with_tags(body, tags):
+    body["tags"] = tags
+    return body
+
+
+def test_acg106_is_off_until_configured_then_judges_each_part(tmp_path):
+    tagged = with_tags(version("1.0.0", eol="2030-01-01"), {
+        "Owner": "platform", "pipeline": "packer-ubuntu", "expires": "2030-01-01"})
+    blank = with_tags(version("1.1.0"), {"owner": "  ", "pipeline": "Packer Ubuntu"})
+    wrong_date = with_tags(version("1.2.0", eol="2030-01-01"), {
+        "owner": "p", "pipeline": "aib-x", "expires": "2029-06-01"})
+    resources = estate(versions=[tagged, blank, wrong_date])
+    assert of_rule(lint_resources(tmp_path, resources, rules=["ACG106"]), "ACG106") == []
+    config = ("metadata:\n  required_tags: [owner, pipeline]\n"
+              "  tag_formats: {pipeline: '(packer|aib)-[a-z0-9-]+'}\n  expiry_tag: expires\n")
+    found = of_rule(lint_resources(tmp_path, resources, config, rules=["ACG106"]), "ACG106")
+    got = {f.resource_id.rsplit("/", 1)[-1]: f for f in found}
+    assert sorted(got) == ["1.1.0", "1.2.0"]
+    assert "(a) missing or empty: owner" in got["1.1.0"].message
+    assert "(b) not in the required format: pipeline" in got["1.1.0"].message
+    assert "Packer Ubuntu" not in got["1.1.0"].message  # never a value
+    assert "(c) tag expires says 2029-06-01 but the end of life is 2030-01-01" in \
+        got["1.2.0"].message
+    assert {f.level for f in found} == {"note"}
+
+
+def test_acg106_levels_scope_apply_to_and_planned_versions(tmp_path):
+    resources = [gallery(tags={"environment": "prod"}), definition(), version()]
+    config = "metadata:\n  required_tags: [owner]\n  apply_to: [versions, galleries]\n"
+    found = of_rule(lint_resources(tmp_path, resources, config, rules=["ACG106"]), "ACG106")
+    # the gallery's own tags lack an owner too; both are in a production gallery
+    assert sorted((f.resource_id.rsplit("/", 1)[-1], f.level) for f in found) == [
+        ("1.0.0", "warning"), ("acg", "warning")]
+    resources[0] = gallery()
+    config += "  scope: production\n"
+    assert of_rule(lint_resources(tmp_path, resources, config, rules=["ACG106"]),
+                   "ACG106") == []
+    files = {"estate.json": estate_json(),
+             "p.pkr.hcl": packer('target_region { name = "westeurope" }',
+                                 top='azure_tags = { owner = "platform" }', name="p"),
+             "q.pkr.hcl": packer('target_region { name = "westeurope" }', name="q")}
+    found = of_rule(lint_files(tmp_path, files, "metadata:\n  required_tags: [owner]\n",
+                               rules=["ACG106"]), "ACG106")
+    assert [f.pipeline.rsplit(".", 1)[-1] for f in found if f.pipeline] == ["q"]
