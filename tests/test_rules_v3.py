@@ -547,3 +547,46 @@ def test_acg106_levels_scope_apply_to_and_planned_versions(tmp_path):
     found = of_rule(lint_files(tmp_path, files, "metadata:\n  required_tags: [owner]\n",
                                rules=["ACG106"]), "ACG106")
     assert [f.pipeline.rsplit(".", 1)[-1] for f in found if f.pipeline] == ["q"]
+
+
+# ACG707 ------------------------------------------------------------------------------
+
+def test_acg707_production_downgrades_by_form(tmp_path):
+    prod = {"environment": "prod"}
+    off = vm("bootoff", security="TrustedLaunch", tags=prod)
+    off["properties"]["securityProfile"]["uefiSettings"] = {"secureBootEnabled": False,
+                                                            "vTpmEnabled": True}
+    on = vm("booton", security="TrustedLaunch", tags=prod)
+    on["properties"]["securityProfile"]["uefiSettings"] = {"secureBootEnabled": True,
+                                                           "vTpmEnabled": True}
+    resources = estate(vm("absent", tags=prod), vm("standard", security="Standard", tags=prod),
+                       off, on, vm("devbox"))
+    found = of_rule(lint_resources(tmp_path, resources, rules=["ACG707"]), "ACG707")
+    assert sorted((names([f])[0], f.message.split(": ")[1][:3]) for f in found) == [
+        ("absent", "(a)"), ("bootoff", "(b)"), ("standard", "(a)")]
+    assert {f.level for f in found} == {"warning"}
+    # a definition that allows Standard only, or requires Trusted Launch, is not judged
+    resources[1] = definition(security=None)
+    assert of_rule(lint_resources(tmp_path, resources, rules=["ACG707"]), "ACG707") == []
+
+
+def test_acg707_in_terraform_the_security_type_is_unknown_but_uefi_flags_are_read(tmp_path):
+    vm_tf = """
+        resource "azurerm_linux_virtual_machine" "%s" {
+          name                = "%s"
+          resource_group_name = "%s"
+          location            = "westeurope"
+          size                = "Standard_D2s_v5"
+          tags                = { environment = "production" }
+          source_image_id     = "%s"
+          %s
+        }
+        """
+    files = {"estate.json": estate_json(), "main.tf": "\n".join([
+        vm_tf % ("plain", "plain", RG, definition_id(), ""),
+        vm_tf % ("half", "half", RG, definition_id(), "secure_boot_enabled = true"),
+        vm_tf % ("full", "full", RG, definition_id(),
+                 "secure_boot_enabled = true\nvtpm_enabled = true")])}
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG707"]), "ACG707")
+    assert [(names([f])[0], "(b)" in f.message and "vTPM off" in f.message)
+            for f in found] == [("half", True)]
