@@ -590,3 +590,78 @@ def test_acg707_in_terraform_the_security_type_is_unknown_but_uefi_flags_are_rea
     found = of_rule(lint_files(tmp_path, files, rules=["ACG707"]), "ACG707")
     assert [(names([f])[0], "(b)" in f.message and "vTPM off" in f.message)
             for f in found] == [("half", True)]
+
+
+# AVD: ACG805, ACG806 -----------------------------------------------------------------
+
+POOLS = f"/subscriptions/{SUB}/resourceGroups/avd/providers/Microsoft.DesktopVirtualization/hostPools"
+
+
+def host_pool(name="hp", template=None, *, pool_type="Pooled", tags=None):
+    props = {"hostPoolType": pool_type, "loadBalancerType": "BreadthFirst"}
+    if template is not None:
+        props["vmTemplate"] = json.dumps(template)
+    return {"id": f"{POOLS}/{name}", "name": name, "location": "westeurope",
+            "type": "Microsoft.DesktopVirtualization/hostPools", "tags": tags or {},
+            "properties": props}
+
+
+def session_host_config(pool="hp", image_info=None):
+    return {"id": f"{POOLS}/{pool}/sessionHostConfigurations/default", "name": "default",
+            "type": "Microsoft.DesktopVirtualization/hostPools/sessionHostConfigurations",
+            "properties": {"imageInfo": image_info or {}}}
+
+
+def session_host(vm_body, pool="hp"):
+    host = vm_body["name"] + ".contoso.com"
+    return {"id": f"{POOLS}/{pool}/sessionHosts/{host}", "name": f"{pool}/{host}",
+            "type": "Microsoft.DesktopVirtualization/hostPools/sessionHosts",
+            "properties": {"resourceId": vm_body["id"], "status": "Available"}}
+
+
+def test_acg805_host_pool_image_sources(tmp_path):
+    marketplace = {"imageType": "Gallery", "galleryImagePublisher": "MicrosoftWindowsDesktop",
+                   "galleryImageOffer": "windows-11", "galleryImageSKU": "win11-23h2-avd"}
+    resources = estate(
+        host_pool("market", marketplace, tags={"environment": "production"}),
+        host_pool("managed", {"imageType": "CustomImage", "customImageId": MANAGED}),
+        host_pool("fine", {"imageType": "CustomImage", "customImageId": definition_id()}),
+        host_pool("absent"),
+        host_pool("othersub"), session_host_config("othersub", {
+            "type": "Custom", "customInfo": {"resourceId": definition_id(sub=OTHER_SUB)}}),
+        host_pool("plan"), session_host_config("plan", {
+            "type": "Custom", "customInfo": {"resourceId": definition_id("planned")}}),
+        {**definition("planned"), "properties": {
+            **definition("planned")["properties"],
+            "purchasePlan": {"name": "p", "publisher": "x", "product": "y"}}})
+    found = of_rule(lint_resources(tmp_path, resources, rules=["ACG805"]), "ACG805")
+    got = {f.resource_id.rsplit("/", 1)[-1]: f for f in found}
+    assert sorted(got) == ["managed", "market", "othersub", "plan"]
+    assert got["market"].level == "error" and \
+        "MicrosoftWindowsDesktop:windows-11:win11-23h2-avd" in got["market"].message
+    assert got["managed"].level == "note" and "customImageId" in got["managed"].message
+    assert got["othersub"].level == "error" and "(b)" in got["othersub"].message
+    assert got["plan"].level == "warning" and "(c)" in got["plan"].message
+
+
+def test_acg806_session_host_drift_live_only(tmp_path):
+    old = version("1.0.0", published="2026-08-01T00:00:00Z")
+    new = version("1.1.0", published="2026-09-01T00:00:00Z")
+    on_new = vm("h1", definition_id(), exact="1.1.0")
+    lagging = vm("h2", definition_id(), exact="1.0.0")
+    other = vm("h3", definition_id("other"))
+    resources = [gallery(), definition(), definition("other"), old, new,
+                 version("1.0.0", image="other"), on_new, lagging,
+                 host_pool(), session_host(on_new), session_host(lagging)]
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG806"]), "ACG806")
+    assert f.level == "note" and "(b) 1 session host(s)" in f.message and "h2 runs 1.0.0" in \
+        f.message
+    assert f.properties["sessionHostsPerVersion"] == {"img/1.0.0": 1, "img/1.1.0": 1}
+    resources += [other, session_host(other)]
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG806"]), "ACG806")
+    assert f.level == "warning" and "(a) its session hosts use 2 image definitions" in \
+        f.message
+    # within avd.host_drift_days, the lag is not reported
+    found = of_rule(lint_resources(tmp_path, resources[:-2], "avd:\n  host_drift_days: 90\n",
+                                   rules=["ACG806"]), "ACG806")
+    assert found == []
