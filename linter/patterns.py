@@ -50,3 +50,21 @@ def full_matches(key: str, pattern: str, names: Sequence[str]) -> list[bool]:
         raise InputError(None, f"{key}: matching the names took more than {MATCH_SECONDS:g} s "
                          "(a pattern that backtracks: nested or overlapping repetition)",
                          hint=f"simplify {key}, e.g. no (a|a)* or (a+)+") from None
+
+
+def _remove_first(pattern: str, names: list[str]) -> list[str]:
+    compiled = re.compile(pattern)
+    return [compiled.sub("", name, count=1) for name in names]
+
+
+def first_match_removed(key: str, pattern: str, names: Sequence[str]) -> list[str]:
+    """Each name with the first match of the pattern removed, within MATCH_SECONDS."""
+    if not names:
+        return []
+    from .engines.isolation import run_isolated
+    try:
+        return run_isolated(_remove_first, (pattern, list(names)), MATCH_SECONDS, key)
+    except EngineError:
+        raise InputError(None, f"{key}: matching the names took more than {MATCH_SECONDS:g} s "
+                         "(a pattern that backtracks: nested or overlapping repetition)",
+                         hint=f"simplify {key}, e.g. no (a|a)* or (a+)+") from None

@@ -49,11 +49,7 @@ def test_registry_matches_the_catalog():
     assert {k: v for k, v in shipped.items() if k in spec} == \
         {k: (name, level) for k, (name, level, _) in spec.items() if k in shipped}
     assert set(shipped) - set(spec) == set(), "rules that rules.md does not list"
-    assert sorted(set(spec) - set(shipped)) == MISSING, "rules.md rules not shipped yet"
-
-
-# Catalog v3 rules not built yet (issue #22): this list only shrinks.
-MISSING = sorted(["ACG108", "ACG406", "ACG407"])
+    assert sorted(set(spec) - set(shipped)) == [], "rules.md rules not shipped"
 
 
 def test_security_rules_carry_tag_and_severity():

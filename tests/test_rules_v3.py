@@ -22,7 +22,7 @@ def lint_files(tmp_path: Path, files: dict[str, str], config: str | None = None,
     from linter.lint import run
     from linter.rules.registry import load_registry
     folder = tmp_path / "src"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
     settings = config_module.Settings()
@@ -665,3 +665,181 @@ def test_acg806_session_host_drift_live_only(tmp_path):
     found = of_rule(lint_resources(tmp_path, resources[:-2], "avd:\n  host_drift_days: 90\n",
                                    rules=["ACG806"]), "ACG806")
     assert found == []
+
+
+# ACG406 ------------------------------------------------------------------------------
+
+def sku(name, **caps):
+    return {"resourceType": "virtualMachines", "name": name, "locations": ["westeurope"],
+            "capabilities": [{"name": k, "value": v} for k, v in caps.items()]}
+
+
+SKUS = json.dumps([
+    sku("Standard_D2s_v5", EphemeralOSDiskSupported="False"),
+    sku("Standard_D4ds_v5", EphemeralOSDiskSupported="True",
+        SupportedEphemeralOSDiskPlacements="ResourceDisk,CacheDisk",
+        CachedDiskBytes=str(100 * 2 ** 30), MaxResourceVolumeMB=str(150 * 1024)),
+    sku("Standard_E2bds_v5", EphemeralOSDiskSupported="True",
+        SupportedEphemeralOSDiskPlacements="NvmeDisk", NvmeDiskSizeInMiB=str(75 * 1024))])
+
+
+def ephemeral_vm(name, size, *, placement=None, disk_gb=None, image=None, security=None,
+                 full=None):
+    body = vm(name, image or definition_id(), security=security)
+    os_disk = body["properties"]["storageProfile"]["osDisk"]
+    os_disk["diffDiskSettings"] = {"option": "Local"}
+    if placement:
+        os_disk["diffDiskSettings"]["placement"] = placement
+    if full is not None:
+        os_disk["diffDiskSettings"]["enableFullCaching"] = full
+    if disk_gb is not None:
+        os_disk["diskSizeGB"] = disk_gb
+    body["properties"]["hardwareProfile"] = {"vmSize": size}
+    return body
+
+
+def test_acg406_ephemeral_os_disks_in_a_template(tmp_path):
+    spec = definition("spec", os_state="Specialized")
+    vms = [ephemeral_vm("nosupport", "Standard_D2s_v5", disk_gb=30),
+           ephemeral_vm("badplace", "Standard_E2bds_v5", placement="CacheDisk", disk_gb=30),
+           ephemeral_vm("toobig", "Standard_D4ds_v5", placement="CacheDisk", disk_gb=128),
+           ephemeral_vm("fits", "Standard_D4ds_v5", placement="CacheDisk", disk_gb=100),
+           ephemeral_vm("tlplus1", "Standard_D4ds_v5", placement="CacheDisk", disk_gb=100,
+                        security="TrustedLaunch"),
+           ephemeral_vm("anyplace", "Standard_D4ds_v5", disk_gb=120),
+           ephemeral_vm("full", "Standard_E2bds_v5", placement="NvmeDisk", disk_gb=37,
+                        full=True),
+           ephemeral_vm("specialized", "Standard_D4ds_v5", placement="CacheDisk", disk_gb=30,
+                        image=definition_id("spec")),
+           ephemeral_vm("unknownsize", "Standard_Z9", disk_gb=3000)]
+    template = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                           "deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+                "resources": [{"apiVersion": "2024-07-01", **{k: v for k, v in r.items()
+                                                              if k != "id"}} for r in vms]}
+    files = {"estate.json": json.dumps({"value": [*estate(), spec]}), "skus.json": SKUS,
+             "vms.json": json.dumps(template, indent=2)}
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG406"]), "ACG406")
+    got = {names([f])[0]: f.message for f in found}
+    assert sorted(got) == ["badplace", "full", "nosupport", "specialized", "tlplus1", "toobig"]
+    assert "(c)" in got["nosupport"] and "(c) placement CacheDisk" in got["badplace"]
+    assert "(b) the OS disk of 128 GiB" in got["toobig"] and "CacheDisk 100 GiB" in got["toobig"]
+    assert "plus 1 GiB" in got["tlplus1"] and "(b) with full caching" in got["full"]
+    assert "(a)" in got["specialized"]
+    # the same VMs from live inventory are not judged: Azure accepted them
+    live = {"estate.json": json.dumps({"value": [*estate(), spec, *vms]}), "skus.json": SKUS}
+    assert of_rule(lint_files(tmp_path / "live", live, rules=["ACG406"]), "ACG406") == []
+
+
+def test_acg406_terraform_placement_default_is_cache_disk(tmp_path):
+    files = {"skus.json": SKUS, "main.tf": """
+        resource "azurerm_linux_virtual_machine" "nvme" {
+          name                = "nvme"
+          resource_group_name = "rg"
+          location            = "westeurope"
+          size                = "Standard_E2bds_v5"
+          source_image_id     = "%s"
+          os_disk {
+            caching              = "ReadOnly"
+            storage_account_type = "Standard_LRS"
+            disk_size_gb         = 30
+            diff_disk_settings {
+              option = "Local"
+            }
+          }
+        }
+        """ % definition_id()}
+    [f] = of_rule(lint_files(tmp_path, files, rules=["ACG406"]), "ACG406")
+    assert "(c) placement CacheDisk is not among size Standard_E2bds_v5's (NvmeDisk)" in \
+        f.message
+
+
+# ACG407 ------------------------------------------------------------------------------
+
+def test_acg407_personal_session_hosts_and_configured_persistence(tmp_path):
+    personal = ephemeral_vm("desk1", "Standard_D4ds_v5")
+    pooled = ephemeral_vm("pool1", "Standard_D4ds_v5")
+    db = ephemeral_vm("db1", "Standard_D4ds_v5")
+    db["tags"] = {"Role": "Database"}
+    resources = estate(personal, pooled, db,
+                       host_pool("personal", pool_type="Personal"), session_host(personal,
+                                                                                 "personal"),
+                       host_pool("shared"), session_host(pooled, "shared"))
+    found = of_rule(lint_resources(tmp_path, resources, rules=["ACG407"]), "ACG407")
+    assert [(names([f])[0], f.level) for f in found] == [("desk1", "warning")]
+    assert "(a)" in found[0].message and "personal (Personal)" in found[0].message
+    config = "storage:\n  persistent_os_disk: ['tag:role=database', '*/pool*']\n"
+    found = of_rule(lint_resources(tmp_path, resources, config, rules=["ACG407"]), "ACG407")
+    assert sorted(names(found)) == ["db1", "desk1", "pool1"]
+
+
+def test_acg407_c_a_version_captured_from_an_ephemeral_vm(tmp_path):
+    files = {"estate.json": estate_json(), "main.tf": """
+        resource "azurerm_linux_virtual_machine" "builder" {
+          name                = "builder"
+          resource_group_name = "rg"
+          location            = "westeurope"
+          size                = "Standard_D4ds_v5"
+          source_image_id     = "%s"
+          os_disk {
+            caching              = "ReadOnly"
+            storage_account_type = "Standard_LRS"
+            diff_disk_settings {
+              option = "Local"
+            }
+          }
+        }
+        resource "azurerm_shared_image_version" "v" {
+          name                = "2.0.0"
+          gallery_name        = "acg"
+          image_name          = "img"
+          resource_group_name = "rg"
+          location            = "westeurope"
+          managed_image_id    = azurerm_linux_virtual_machine.builder.id
+          target_region {
+            name                   = "westeurope"
+            regional_replica_count = 1
+          }
+        }
+        """ % definition_id()}
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG407"]), "ACG407")
+    assert [(names([f])[0], f.level) for f in found] == [("2.0.0", "error")]
+    lines = (tmp_path / "src" / "main.tf").read_text().splitlines()
+    assert "managed_image_id" in lines[found[0].line - 1]
+
+
+# ACG108 ------------------------------------------------------------------------------
+
+def snapshot_doc(resources):
+    by_type = {"microsoft.compute/galleries": "galleries",
+               "microsoft.compute/galleries/images": "imageDefinitions",
+               "microsoft.compute/galleries/images/versions": "imageVersions"}
+    doc = {"kind": "gallerylint.snapshot", "schemaVersion": 1,
+           "metadata": {"toolVersion": "0.1.0", "createdAt": "2026-11-20T12:00:00Z",
+                        "source": "arm", "subscriptions": [], "failedScopes": []},
+           "galleries": [], "imageDefinitions": [], "imageVersions": [],
+           "virtualMachines": [], "virtualMachineScaleSets": []}
+    for r in resources:
+        doc[by_type[r["type"].lower()]].append(r)
+    return json.dumps(doc)
+
+
+def test_acg108_empty_and_similar_definitions_in_snapshots_only(tmp_path):
+    resources = [gallery(), definition("empty"), definition("web-v1"), definition("web-v2"),
+                 definition("web-v3"), definition("db"), version(image="web-v1"),
+                 version(image="web-v2"), version(image="web-v3"), version(image="db")]
+    files = {"snap.json": snapshot_doc(resources)}
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG108"]), "ACG108")
+    assert names(found) == ["empty"] and "(a)" in found[0].message
+    config = "sprawl:\n  similar_definitions: 3\n"
+    found = of_rule(lint_files(tmp_path, files, config, rules=["ACG108"]), "ACG108")
+    assert names(found) == ["empty", "web-v1", "web-v2", "web-v3"]
+    web1 = next(f for f in found if f.resource_id.endswith("web-v1"))
+    assert "also web-v2, web-v3" in web1.message
+    # a different signature (generation) breaks the set; 4 are asked, 3 found
+    assert names(of_rule(lint_files(tmp_path, files, "sprawl:\n  similar_definitions: 4\n",
+                                    rules=["ACG108"]), "ACG108")) == ["empty"]
+    # not from a snapshot, or targeted by a pipeline: not judged
+    assert of_rule(lint_resources(tmp_path, resources, rules=["ACG108"]), "ACG108") == []
+    files["empty.pkr.hcl"] = packer('target_region { name = "westeurope" }') \
+        .replace('image_name     = "img"', 'image_name     = "empty"')
+    assert of_rule(lint_files(tmp_path, files, rules=["ACG108"]), "ACG108") == []

@@ -426,6 +426,14 @@ def _version(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
           "endOfLifeDate": _or_default(a, "end_of_life_date", None),
           "replicationMode": a.get("replication_mode")}
     props: dict[str, Any] = {"publishingProfile": pp}
+    source = a.get("managed_image_id")
+    if source is UNKNOWN or source is None:
+        resolved = reader._configuration_reference(rc, "managed_image_id")
+        if resolved is not UNKNOWN or source is UNKNOWN:
+            source = resolved
+    if source is not None:  # a managed image or a VM (ACG407 (c))
+        props["storageProfile"] = {"source": {"id": source}}
+        locations["source"] = ("managed_image_id",)
     deletion = a.get("deletion_of_replicated_locations_enabled")
     if deletion is not None:
         props["safetyProfile"] = {"allowDeletionOfReplicatedLocations": deletion}
