@@ -34,7 +34,8 @@ GATE_RULES = DEPLOYMENT_RULES + VERSION_RULES
 # Rules that judge the gallery image a deployment uses: without one they do not apply.
 _IMAGE_RULES = frozenset({
     "ACG801", "ACG306", "ACG307", "ACG311", "ACG401", "ACG403", "ACG405", "ACG506", "ACG603",
-    "ACG609", "ACG702", "ACG703", "ACG802", "ACG803", "ACG301", "ACG601", "ACG602"})
+    "ACG609", "ACG702", "ACG703", "ACG707", "ACG802", "ACG803", "ACG301", "ACG601",
+    "ACG602"})
 # What each rule reads of the deployment besides its image reference, and how the gate
 # says it when the deployment's form leaves that unknown (a parameter without a value, a
 # Resource Graph row that does not carry it).

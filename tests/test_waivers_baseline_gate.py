@@ -141,9 +141,20 @@ BASE = [gallery(), definition(disallowed=["Standard_LRS"], security="TrustedLaun
                 eol="2027-06-01", published="2026-11-01T00:00:00Z")]
 # rules.md, "Gate (v3)": every rule located on a deployment that this catalog holds, then
 # the checks on the version it uses.
-ASKED = ["ACG801", "ACG306", "ACG307", "ACG311", "ACG401", "ACG403", "ACG405", "ACG506",
-         "ACG603", "ACG609", "ACG702", "ACG703", "ACG802", "ACG803", "ACG901", "ACG902",
-         "ACG903", "ACG904", "ACG906", "ACG301", "ACG601", "ACG602"]
+ASKED = ["ACG801", "ACG306", "ACG307", "ACG311", "ACG401", "ACG403", "ACG405", "ACG406",
+         "ACG407", "ACG506", "ACG603", "ACG609", "ACG611", "ACG702", "ACG703", "ACG707",
+         "ACG802", "ACG803", "ACG804", "ACG901", "ACG902", "ACG903", "ACG904", "ACG906",
+         "ACG301", "ACG601", "ACG602"]
+
+
+def marketplace(body, tags=None):
+    profile = body["properties"].get("virtualMachineProfile", body["properties"])
+    profile["storageProfile"]["imageReference"] = {
+        "publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server",
+        "version": "latest"}
+    if tags:
+        body["tags"] = tags
+    return body
 
 
 def test_gate_asks_every_rule_that_judges_a_deployment(tmp_path):
@@ -164,6 +175,9 @@ def test_gate_asks_every_rule_that_judges_a_deployment(tmp_path):
     ("ACG702", BASE, [vm("new", security="ConfidentialVM")], "fail"),
     ("ACG403", [*BASE[:2], version("1.0.0", regions=[target("westeurope", 3)],
                                    eol="2027-06-01", mode="Shallow")], [vm("new")], "warn"),
+    # v3: every compute resource, whatever its image
+    ("ACG804", BASE, [marketplace(vm("new"), {"environment": "prod"})], "fail"),
+    ("ACG707", BASE, [vm("new", security="Standard", tags={"environment": "prod"})], "warn"),
 ])
 def test_gate_each_rule_fails_at_its_level(tmp_path, rule, inventory, deployment, status):
     """A finding at or above gate.fail_on (default error) fails the deployment; one
@@ -212,7 +226,10 @@ def test_gate_judges_a_deployment_without_a_gallery_image(tmp_path):
     assert statuses["ACG801"] == "skip" and statuses["ACG603"] == "skip"
     assert statuses["ACG405"] == "skip"  # judges gallery-image deployments only
     assert statuses["ACG904"] == "fail"  # the same application twice: Azure rejects it
-    assert [r for r, s in statuses.items() if s == "fail"] == ["ACG904"]
+    # v3: not a gallery image, and the gate's environment (production) makes it production
+    assert [r for r, s in statuses.items() if s == "fail"] == ["ACG804", "ACG904"]
+    dev = gate(tmp_path, BASE, [market], "--environment", "dev")
+    assert dev["ACG804"] == "warn"  # a note elsewhere
 
 
 def test_gate_says_unknown_when_the_form_cannot_carry_the_fact(tmp_path):
