@@ -843,3 +843,63 @@ def test_acg108_empty_and_similar_definitions_in_snapshots_only(tmp_path):
     files["empty.pkr.hcl"] = packer('target_region { name = "westeurope" }') \
         .replace('image_name     = "img"', 'image_name     = "empty"')
     assert of_rule(lint_files(tmp_path, files, rules=["ACG108"]), "ACG108") == []
+
+
+# v3 resource types in Terraform source and plans ----------------------------------------
+
+def test_azapi_image_builder_and_azurerm_host_pools_are_read_from_terraform(tmp_path):
+    files = {"estate.json": estate_json(), "main.tf": """
+        resource "azapi_resource" "aib" {
+          type      = "Microsoft.VirtualMachineImages/imageTemplates@2024-02-01"
+          name      = "ubuntu-nightly"
+          parent_id = "/subscriptions/%(sub)s/resourceGroups/rg-aib"
+          location  = "westeurope"
+          identity {
+            type         = "UserAssigned"
+            identity_ids = ["/subscriptions/%(sub)s/resourceGroups/rg-aib/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aib"]
+          }
+          body = {
+            properties = {
+              buildTimeoutInMinutes = 2000
+              source = { type = "PlatformImage", publisher = "Canonical", offer = "o", sku = "s", version = "latest" }
+              distribute = [{
+                type           = "SharedImage"
+                runOutputName  = "sig"
+                galleryImageId = "%(definition)s"
+                replicationRegions = ["westeurope"]
+              }]
+            }
+          }
+        }
+        resource "azapi_resource" "ignored" {
+          type      = "Microsoft.Network/virtualNetworks@2024-01-01"
+          name      = "vnet"
+          parent_id = "/subscriptions/%(sub)s/resourceGroups/net"
+          body      = {}
+        }
+        resource "azurerm_virtual_desktop_host_pool" "pool" {
+          name                = "hp"
+          resource_group_name = "avd"
+          location            = "westeurope"
+          type                = "Pooled"
+          load_balancer_type  = "BreadthFirst"
+          tags                = { environment = "production" }
+          vm_template = jsonencode({
+            imageType             = "Gallery"
+            galleryImagePublisher = "MicrosoftWindowsDesktop"
+            galleryImageOffer     = "windows-11"
+            galleryImageSKU       = "win11-23h2-avd"
+          })
+        }
+        """ % {"sub": SUB, "definition": definition_id()}}
+    found = lint_files(tmp_path, files, rules=["ACG110", "ACG610", "ACG805"])
+    got = {f.rule_id: f for f in found}
+    assert sorted(got) == ["ACG110", "ACG610", "ACG805"]
+    assert got["ACG110"].resource_id == \
+        f"/subscriptions/{SUB}/resourceGroups/rg-aib/providers/" \
+        "Microsoft.VirtualMachineImages/imageTemplates/ubuntu-nightly"
+    assert "(a)" in got["ACG110"].message and "(c)" not in got["ACG110"].message
+    assert got["ACG805"].level == "error" and got["ACG805"].resource_id.endswith(
+        "/resourceGroups/avd/providers/Microsoft.DesktopVirtualization/hostPools/hp")
+    lines = (tmp_path / "src" / "main.tf").read_text().splitlines()
+    assert "vm_template" in lines[got["ACG805"].line - 1]

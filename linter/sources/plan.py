@@ -10,6 +10,7 @@ refers to a version created in the same plan is resolved through the plan's
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Callable
 
@@ -35,8 +36,43 @@ LEGACY_VM = "azurerm_virtual_machine"
 LEGACY_VMSS = "azurerm_virtual_machine_scale_set"
 APPLICATION = "azurerm_gallery_application"
 APP_VERSION = "azurerm_gallery_application_version"
+MANAGED_IMAGE = "azurerm_image"  # v3
+HOST_POOL = "azurerm_virtual_desktop_host_pool"  # v3
+AZAPI = "azapi_resource"  # v3: Image Builder templates and AVD resources only
+AZAPI_TYPES = ("microsoft.virtualmachineimages/imagetemplates",
+               "microsoft.desktopvirtualization/hostpools",
+               "microsoft.desktopvirtualization/hostpools/sessionhostconfigurations")
 TYPES = (GALLERY, IMAGE, VERSION, *VMS, *SCALE_SETS, ORCHESTRATED, LEGACY_VM, LEGACY_VMSS,
-         APPLICATION, APP_VERSION)
+         APPLICATION, APP_VERSION, MANAGED_IMAGE, HOST_POOL, AZAPI)
+
+
+def azapi_type(value: Any) -> tuple[str, str] | None:
+    """(ARM type, API version) of an azapi_resource `type` this catalog reads."""
+    if not isinstance(value, str) or "@" not in value:
+        return None
+    arm_type, _, api = value.partition("@")
+    return (arm_type, api) if arm_type.lower() in AZAPI_TYPES else None
+
+
+def v3_id(rtype: str, values: dict, name: str, rg_base: str, scope_id: str) -> Any:
+    """ARM IDs of the v3 types (reference: "ARM IDs of resources read from Terraform
+    source"); `rg_base` is `/subscriptions/{s}/resourceGroups/{rg}`."""
+    if rtype == MANAGED_IMAGE:
+        return f"{rg_base}/providers/Microsoft.Compute/images/{name}"
+    if rtype == HOST_POOL:
+        return f"{rg_base}/providers/Microsoft.DesktopVirtualization/hostPools/{name}"
+    if rtype == AZAPI:
+        kind = azapi_type(values.get("type"))
+        if kind is None:
+            return None
+        parent = values.get("parent_id")
+        parent = parent.rstrip("/") if isinstance(parent, str) and \
+            parent.lower().startswith("/subscriptions/") else scope_id
+        segments = kind[0].split("/")
+        if len(segments) > 2:  # a child type: under its parent resource
+            return f"{parent}/{segments[-1]}/{name}"
+        return f"{parent}/providers/{kind[0]}/{name}"
+    return None
 
 
 def _merge_unknown(after: Any, unknown: Any) -> Any:
@@ -193,6 +229,15 @@ class _PlanReader:
             base = gallery if isinstance(gallery, str) else self._arm_id(
                 after, f"galleries/unknown-{_strip_index(address)}")
             return f"{base}/applications/{n('name')}"
+        if rtype in (MANAGED_IMAGE, HOST_POOL, AZAPI):
+            known = after.get("id")
+            if isinstance(known, str) and known.startswith("/subscriptions/"):
+                return known
+            group = after.get("resource_group_name")
+            base = (f"/subscriptions/{self.subscription}/resourceGroups/{group}"
+                    if isinstance(group, str) and group and "/" not in group
+                    else self.scope_id)
+            return v3_id(rtype, after, n("name"), base, self.scope_id)
         if rtype == APP_VERSION:
             app = after.get("gallery_application_id")
             if not (isinstance(app, str) and app.startswith("/subscriptions/")):
@@ -242,8 +287,13 @@ class _PlanReader:
             address = _address(rc, rtype)
             builder = _BUILDERS[rtype if rtype in _BUILDERS else (
                 "vm" if rtype in VMS else "vmss")]
-            resource, locations = builder(self, rc, after)
+            built = builder(self, rc, after)
+            if built is None:
+                continue  # an azapi_resource of a type this catalog does not read
+            resource, locations = built
             resource["id"] = self._resource_id(rtype, after, address)
+            if resource["id"] is None:
+                continue
             self.unknown += _count_unknown(resource)
             path, line, column, positions = self.place(index, locations)
             kind = azure.resource_kind(resource)
@@ -743,7 +793,58 @@ def _legacy_vmss(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
              "osProfile": ("os_profile",), "plan": ("plan",)})
 
 
-_BUILDERS: dict[str, Callable[[_PlanReader, dict, dict], tuple[dict, dict]]] = {
+def _managed_image(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
+    return ({"name": a.get("name"), "type": "Microsoft.Compute/images",
+             "location": a.get("location"), "tags": a.get("tags"),
+             "properties": {"hyperVGeneration": _or_default(a, "hyper_v_generation", "V1")}},
+            {"name": ("name",), "location": ("location",),
+             "hyperVGeneration": ("hyper_v_generation",)})
+
+
+def _host_pool(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict]:
+    props: dict[str, Any] = {"hostPoolType": a.get("type")}
+    if a.get("vm_template") is not None:
+        props["vmTemplate"] = a.get("vm_template")
+    return ({"name": a.get("name"), "type": "Microsoft.DesktopVirtualization/hostPools",
+             "location": a.get("location"), "tags": a.get("tags"), "properties": props},
+            {"name": ("name",), "location": ("location",), "vmTemplate": ("vm_template",),
+             "hostPoolType": ("type",)})
+
+
+def _azapi(reader: _PlanReader, rc: dict, a: dict) -> tuple[dict, dict] | None:
+    """An azapi_resource of a type this catalog reads: its `body` (an object, or a JSON
+    string as azapi 1.x writes it), with `location`, `tags` and `identity` from the
+    arguments of those names when set (rules.md, "Resource types (v3)")."""
+    kind = azapi_type(a.get("type"))
+    if kind is None:
+        return None
+    body = a.get("body")
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except (ValueError, RecursionError):
+            body = UNKNOWN
+    resource: dict[str, Any] = dict(body) if isinstance(body, dict) else {}
+    if body is UNKNOWN:
+        reader.unknown += 1
+    for key in ("location", "tags"):
+        if a.get(key) is not None:
+            resource[key] = a.get(key)
+    identity = _block(a.get("identity"))
+    if isinstance(identity, dict):
+        ids = identity.get("identity_ids")
+        resource["identity"] = {"type": identity.get("type"), "userAssignedIdentities": {
+            i: {} for i in ids if isinstance(i, str)} if isinstance(ids, list) else ids}
+    resource.update({"name": a.get("name"), "type": kind[0], "apiVersion": kind[1]})
+    locations = {"name": ("name",), "location": ("location",), "identity": ("identity",)}
+    props = resource.get("properties")
+    for key in (props if isinstance(props, dict) else {}):
+        locations[key] = ("body", "properties", key)
+    return resource, locations
+
+
+_BUILDERS: dict[str, Callable[[_PlanReader, dict, dict], Any]] = {
+    MANAGED_IMAGE: _managed_image, HOST_POOL: _host_pool, AZAPI: _azapi,
     GALLERY: _gallery, IMAGE: _image, VERSION: _version, "vm": _vm, "vmss": _vmss,
     LEGACY_VM: _legacy_vm, LEGACY_VMSS: _legacy_vmss, APPLICATION: _application,
     APP_VERSION: _app_version,

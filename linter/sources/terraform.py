@@ -421,8 +421,10 @@ def build_id(rtype: str, values: Mapping[str, Any], address: str, subscription: 
         return f"{base}/virtualMachines/{n('name')}"
     if rtype in p.SCALE_SETS or rtype in (p.ORCHESTRATED, p.LEGACY_VMSS):
         return f"{base}/virtualMachineScaleSets/{n('name')}"
-    if rtype == "azurerm_image":
-        return f"{base}/images/{n('name')}"
+    if rtype in (p.MANAGED_IMAGE, p.HOST_POOL, p.AZAPI):
+        found = p.v3_id(rtype, dict(values), n("name"),
+                        f"/subscriptions/{subscription}/resourceGroups/{rg}", scope_id)
+        return UNKNOWN if found is None else found
     if rtype == p.APPLICATION:
         parent = values.get("gallery_id")
         parent = parent if isinstance(parent, str) and parent.startswith("/subscriptions/") \
