@@ -325,6 +325,8 @@ class Inventory:
     snapshots: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
     unknown_values: int = 0
     notes: list[str] = field(default_factory=list)  # what the reading should say (stderr)
+    # v3: (address, type) of the resources that plans of the run configure
+    plan_addresses: set[tuple[str, str]] = field(default_factory=set)
 
     def extend(self, other: "Inventory") -> None:
         self.galleries.extend(other.galleries)
@@ -346,6 +348,7 @@ class Inventory:
         self.snapshots.extend(other.snapshots)
         self.unknown_values += other.unknown_values
         self.notes.extend(other.notes)
+        self.plan_addresses.update(other.plan_addresses)
 
     @property
     def resource_count(self) -> int:

@@ -465,3 +465,42 @@ def test_modules_that_call_themselves_or_fan_out_are_bounded(tmp_path):
             '  resource_group_name = "rg"\n  location = "westeurope"\n}\n')})
     with pytest.raises(InputError, match="evaluation steps"):
         load_paths([str(fan / "m0")])
+
+
+PLAN_SUB = "11111111-1111-4111-8111-111111111111"
+
+
+def test_a_plan_of_the_same_configuration_wins_over_its_source(tmp_path):
+    """rules.md: a resource read from .tf whose address (module path included) a plan of
+    the run configures with the same type is taken from the plan only."""
+    folder = write(tmp_path / "infra", {"main.tf": """
+        resource "azurerm_linux_virtual_machine" "web" {
+          name                = "web"
+          resource_group_name = "rg"
+          location            = "westeurope"
+          size                = "Standard_D2s_v5"
+          source_image_id     = "/subscriptions/%s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i"
+        }
+        resource "azurerm_linux_virtual_machine" "db" {
+          name                = "db"
+          resource_group_name = "rg"
+          location            = "westeurope"
+          size                = "Standard_D2s_v5"
+          source_image_id     = "/subscriptions/%s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i"
+        }
+        """ % (PLAN_SUB, PLAN_SUB)})
+    plan = {"format_version": "1.2", "resource_changes": [{
+        "address": "azurerm_linux_virtual_machine.web", "mode": "managed",
+        "type": "azurerm_linux_virtual_machine", "name": "web",
+        "change": {"actions": ["create"], "after": {
+            "name": "web", "resource_group_name": "rg", "location": "westeurope",
+            "size": "Standard_D4s_v5", "source_image_id": (
+                f"/subscriptions/{PLAN_SUB}/resourceGroups/rg/providers/Microsoft.Compute/"
+                "galleries/g/images/i")}}}],
+        "configuration": {"root_module": {"resources": [{
+            "address": "azurerm_linux_virtual_machine.web", "mode": "managed",
+            "type": "azurerm_linux_virtual_machine", "name": "web"}]}}}
+    (folder / "plan.json").write_text(json.dumps(plan))
+    deployments = load(folder).deployments
+    assert sorted((d.name, d.source.form, d.vm_size) for d in deployments) == [
+        ("db", "terraform", "Standard_D2s_v5"), ("web", "plan", "Standard_D4s_v5")]

@@ -857,3 +857,24 @@ def load_plan(parsed: Any, inventory: Inventory, scope_id: str = DEFAULT_SCOPE) 
     if not isinstance(positioned, dict):
         positioned = None
     _PlanReader(parsed.path, parsed.document, positioned, scope_id).load(inventory)
+    inventory.plan_addresses.update(configured_addresses(parsed.document))
+
+
+def configured_addresses(doc: Any) -> set[tuple[str, str]]:
+    """(address without instance keys, type) of every resource a plan's `configuration`
+    declares, module path included: a resource Terraform source declares at one of them
+    is taken from the plan only (rules.md, "Terraform source (v3)")."""
+    out: set[tuple[str, str]] = set()
+    stack = [("", dig(doc, "configuration", "root_module"), 0)]
+    while stack:
+        prefix, node, depth = stack.pop()
+        if not isinstance(node, dict) or depth > 64 or len(out) > 100_000:
+            continue
+        for res in node.get("resources") or []:
+            if isinstance(res, dict) and isinstance(res.get("address"), str) and \
+                    isinstance(res.get("type"), str) and res.get("mode", "managed") == "managed":
+                out.add((prefix + res["address"], res["type"]))
+        calls = node.get("module_calls")
+        for name, call in (calls.items() if isinstance(calls, dict) else []):
+            stack.append((f"{prefix}module.{name}.", dig(call, "module"), depth + 1))
+    return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -568,6 +569,8 @@ def _to_inventory(reader: TerraformReader, inventory: Inventory) -> None:
         if isinstance(rid, str):
             after["id"] = rid
         address = _instance_address(module, resource, key)
+        if (re.sub(r"\[[^\]]*\]", "", address), resource.type) in inventory.plan_addresses:
+            continue  # the plan of this configuration is in the run: read from it only
         changes.append({"address": address, "mode": "managed", "type": resource.type,
                         "name": resource.name,
                         "change": {"actions": ["create"], "after": after}})
