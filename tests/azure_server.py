@@ -41,6 +41,12 @@ TYPE_NAMES = {
     "microsoft.compute/galleries/applications": "Microsoft.Compute/galleries/applications",
     "microsoft.compute/galleries/applications/versions":
         "Microsoft.Compute/galleries/applications/versions",
+    "microsoft.virtualmachineimages/imagetemplates":
+        "Microsoft.VirtualMachineImages/imageTemplates",
+    "microsoft.compute/images": "Microsoft.Compute/images",
+    "microsoft.desktopvirtualization/hostpools": "Microsoft.DesktopVirtualization/hostPools",
+    "microsoft.desktopvirtualization/hostpools/sessionhosts":
+        "Microsoft.DesktopVirtualization/hostPools/sessionHosts",
 }
 SOFT_DELETED = "microsoft.compute/galleries/softdeletedartifacttypes/artifacts/versions"
 
@@ -48,6 +54,9 @@ SOFT_DELETED = "microsoft.compute/galleries/softdeletedartifacttypes/artifacts/v
 def arm_body(row: dict[str, Any]) -> dict[str, Any]:
     """A Resource Graph row (full) as the ARM GET body Azure returns."""
     body = {k: v for k, v in row.items() if k not in ARG_ONLY and v is not None}
+    if row.get("identity") is not None and \
+            str(row.get("type", "")).lower() == "microsoft.virtualmachineimages/imagetemplates":
+        body["identity"] = row["identity"]  # an Image Builder template's GET carries it
     body["type"] = TYPE_NAMES.get(str(row.get("type", "")).lower(), row.get("type"))
     return body
 
@@ -243,6 +252,19 @@ class AzureTestServer:
                         props.pop("validationsProfile", None)
                     body["properties"] = props
                     return self._send(200, body)
+                if low.endswith("/sessionhosts"):
+                    parent = low[: -len("/sessionhosts")]
+                    items = [arm_body(r) for r in owner.of_type(
+                        "microsoft.desktopvirtualization/hostpools/sessionhosts")
+                        if r["id"].lower().rsplit("/", 2)[0] == parent]
+                    return self._page(items, start, path, query)
+                m = re.match(r"^/subscriptions/([^/]+)/providers/(microsoft\.virtualmachineimages/"
+                             r"imagetemplates|microsoft\.compute/images|"
+                             r"microsoft\.desktopvirtualization/hostpools)$", low)
+                if m:
+                    items = [arm_body(r) for r in owner.of_type(m.group(2))
+                             if _sub(r["id"]) == m.group(1)]
+                    return self._page(items, start, path, query)
                 for child, rtype in (
                         ("/images", "microsoft.compute/galleries/images"),
                         ("/versions", "microsoft.compute/galleries/images/versions"),
@@ -320,6 +342,11 @@ def project(query: str, row: dict[str, Any]) -> dict[str, Any]:
             "subscriptionId": _sub(row["id"]), "resourceGroup": _rg(row["id"]).lower(),
             "tags": row.get("tags") or {}}
     props = row.get("properties") or {}
+    if query in ("imageTemplates", "managedImages", "hostPools"):
+        out = {**base, "type": str(row["type"]).lower(), "properties": props}
+        if query == "imageTemplates":
+            out["identity"] = row.get("identity")
+        return out
     if query in ("galleries", "imageDefinitions", "imageVersions", "applications",
                  "applicationVersions"):
         props = dict(props)

@@ -124,7 +124,8 @@ def test_resource_graph_calls_are_one_per_thousand_rows(tmp_path, monkeypatch):
         assert dict(srv.graph_calls) == {
             "galleries": 1, "imageDefinitions": 1, "imageVersions": 1, "applications": 1,
             "applicationVersions": 1, "virtualMachines": math.ceil(vms / 1000),
-            "virtualMachineScaleSets": 1}
+            "virtualMachineScaleSets": 1, "imageTemplates": 1, "managedImages": 1,
+            "hostPools": 1}
         assert result.resource_graph_calls == dict(srv.graph_calls)
         assert len(result.arrays["virtualMachines"]) == 2500
 
@@ -299,7 +300,8 @@ def test_export_carries_what_catalog_v2_reads(tmp_path, monkeypatch, source):
     # unfiltered, for the subscription whose only region does not list one of its sizes.
     assert sum("/providers/Microsoft.Compute/skus" in p for p in requests) == 4
     assert any("ValidationProfile" in p for p in requests)
-    got = {f for f in lint_findings(out)}
+    # ACG108 judges snapshots only (they list every version of a definition)
+    got = {f for f in lint_findings(out) if f[0] != "ACG108"}
     want = {f for f in lint_findings(*V2_FILES, SAMPLE / "resource-skus.json")}
     assert got == want
     assert {f[0] for f in got} >= {"ACG311", "ACG703", "ACG705", "ACG901", "ACG905"}
@@ -462,3 +464,58 @@ def test_call_kinds_name_the_collection_each_path_lists():
     assert call_kind("/subscriptions/s/providers/Microsoft.Compute/skus") == "resourceSkus"
     assert call_kind("/subscriptions") == "subscriptions"
     assert call_kind("/providers/Microsoft.ResourceGraph/resources") == "resourceGraph"
+    assert call_kind("/subscriptions/s/providers/Microsoft.Compute/images") == "managedImages"
+    assert call_kind("/subscriptions/s/providers/Microsoft.VirtualMachineImages/"
+                     "imageTemplates") == "imageTemplates"
+    assert call_kind("/subscriptions/s/providers/Microsoft.DesktopVirtualization/"
+                     "hostPools") == "hostPools"
+    assert call_kind("/subscriptions/s/resourceGroups/r/providers/"
+                     "Microsoft.DesktopVirtualization/hostPools/hp/sessionHosts") == \
+        "sessionHosts"
+
+
+@pytest.mark.parametrize("source", ["resource-graph", "arm"])
+def test_export_carries_what_catalog_v3_reads(tmp_path, monkeypatch, source):
+    """Image Builder templates, managed images, host pools and their session hosts are
+    exported, and the v3 rules judge the snapshot as they judge the same bodies."""
+    from builders import SUB, definition, definition_id, gallery, version, vm
+    pools = f"/subscriptions/{SUB}/resourceGroups/avd/providers/Microsoft.DesktopVirtualization"
+    managed = f"/subscriptions/{SUB}/resourceGroups/img/providers/Microsoft.Compute/images/old"
+    hosts = [vm("h1", definition_id(), exact="1.0.0"), vm("h2", definition_id("other"))]
+    rows = [gallery(), definition(), definition("other"), version("1.0.0"),
+            version("1.0.0", image="other"), *hosts, vm("legacy", managed),
+            {"id": managed, "name": "old", "type": "Microsoft.Compute/images",
+             "location": "westeurope", "properties": {"hyperVGeneration": "V2"}},
+            {"id": f"{pools}/hostPools/hp", "name": "hp", "location": "westeurope",
+             "type": "Microsoft.DesktopVirtualization/hostPools",
+             "properties": {"hostPoolType": "Pooled"}},
+            *({"id": f"{pools}/hostPools/hp/sessionHosts/{h['name']}.contoso.com",
+               "name": f"hp/{h['name']}.contoso.com",
+               "type": "Microsoft.DesktopVirtualization/hostPools/sessionHosts",
+               "properties": {"resourceId": h["id"]}} for h in hosts),
+            {"id": f"/subscriptions/{SUB}/resourceGroups/aib/providers/"
+                   "Microsoft.VirtualMachineImages/imageTemplates/nightly",
+             "name": "nightly", "type": "Microsoft.VirtualMachineImages/imageTemplates",
+             "location": "westeurope",
+             "identity": {"type": "UserAssigned", "userAssignedIdentities": {"/x": {}}},
+             "properties": {"source": {"type": "PlatformImage"},
+                            "distribute": [{"type": "SharedImage", "runOutputName": "s",
+                                            "galleryImageId": definition_id()}],
+                            "lastRunStatus": {"runState": "Failed"}}}]
+    with AzureTestServer(rows, page_size=3) as srv:
+        srv.subscriptions = [SUB]
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", srv.ca_file(str(tmp_path / "ca.pem")))
+        monkeypatch.setenv("AZURE_ACCESS_TOKEN", TOKEN)
+        monkeypatch.setenv("GALLERYLINT_EXPORT_BACKOFF_SECONDS", "0.01")
+        result, out = export(srv, tmp_path, "--source", source, "--subscription", SUB)
+        assert result.returncode == 0, result.stderr
+    doc = json.loads(out.read_text())
+    jsonschema.Draft202012Validator(json.loads(
+        (ROOT / "schemas" / "inventory.schema.json").read_text())).validate(doc)
+    assert [len(doc[k]) for k in ("imageTemplates", "managedImages", "hostPools",
+                                  "sessionHosts")] == [1, 1, 1, 2]
+    assert doc["metadata"]["apiVersions"].get("sessionHosts") == "2025-10-10"
+    found = run([str(out)], config.Settings(), NOW, registry=load_registry(),
+                only=["ACG313", "ACG804", "ACG806"]).findings
+    assert sorted((f.rule_id, f.resource_id.rsplit("/", 1)[-1]) for f in found) == [
+        ("ACG313", "nightly"), ("ACG804", "legacy"), ("ACG806", "hp")]

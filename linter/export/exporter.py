@@ -43,10 +43,14 @@ MAX_ATTEMPTS = 6
 CONCURRENCY = 8
 SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
                    "virtualMachineScaleSets", "applications", "applicationVersions",
-                   "softDeletedVersions", "resourceSkus")
+                   "softDeletedVersions", "resourceSkus", "imageTemplates", "managedImages",
+                   "hostPools", "sessionHosts")
 SKUS_API_VERSION = "2021-07-01"  # Resource SKUs - List
 SOFT_DELETE_API_VERSION = "2024-03-03"  # the first GalleryRP version with the recycle bin
 VALIDATION_API_VERSION = "2025-03-03"  # $expand=ValidationProfile
+AIB_API_VERSION = "2024-02-01"  # Image Builder templates (GA)
+AVD_API_VERSION = "2025-10-10"  # host pools and their session hosts (GA)
+IMAGES_API_VERSION = "2024-07-01"  # managed images (Microsoft.Compute/images)
 _TRUSTED_LAUNCH_SUPPORTED = ("trustedlaunchsupported", "trustedlaunchandconfidentialvmsupported")
 
 
@@ -268,6 +272,8 @@ _CALL_KINDS = {"galleries": "galleries", "images": "imageDefinitions",
                "versions": "imageVersions", "applications": "applications",
                "virtualmachines": "virtualMachines",
                "virtualmachinescalesets": "virtualMachineScaleSets", "skus": "resourceSkus"}
+_OTHER_PROVIDERS = {"/providers/microsoft.virtualmachineimages/": "imageTemplates",
+                    "/providers/microsoft.desktopvirtualization/": "hostPools"}
 
 
 def call_kind(path: str) -> str | None:
@@ -280,6 +286,9 @@ def call_kind(path: str) -> str | None:
         return "resourceGraph"
     if "/softdeletedartifacttypes/" in low:
         return "softDeletedVersions"
+    for provider, kind in _OTHER_PROVIDERS.items():
+        if provider in low:
+            return "sessionHosts" if low.endswith("/sessionhosts") else kind
     marker = "/providers/microsoft.compute/"
     if marker not in low:
         return "subscriptions" if low.startswith("/subscriptions") else None
@@ -288,6 +297,8 @@ def call_kind(path: str) -> str | None:
     if not types:
         return None
     last = types[-1]
+    if types[0] == "images":  # Microsoft.Compute/images: managed images, not a gallery's
+        return "managedImages"
     if last == "versions" and "applications" in types:
         return "applicationVersions"
     return _CALL_KINDS.get(last)
@@ -521,6 +532,8 @@ class Exporter:
         for version in result.arrays["imageVersions"]:
             if version["id"].lower().rsplit("/versions/", 1)[0] in supported:
                 jobs.append(lambda version=version: self._validation(version, result))
+        for pool in result.arrays["hostPools"]:
+            jobs.append(lambda pool=pool: self._session_hosts(pool, result))
         sizes: dict[str, set[tuple[str, str]]] = {}
         for array in ("virtualMachines", "virtualMachineScaleSets"):
             for row in result.arrays[array]:
@@ -547,6 +560,15 @@ class Exporter:
                 self.get_json(sub, url, "soft-deleted listing"))
         except Exception as exc:
             result.failed_scopes.append({"scope": image["id"], "error": _describe(exc)})
+
+    def _session_hosts(self, pool: dict[str, Any], result: ExportResult) -> None:
+        """A host pool's session hosts (ACG407, ACG806 read which VMs they are)."""
+        sub = pool["id"].split("/")[2]
+        url = f"{self.endpoint}{pool['id']}/sessionHosts?api-version={AVD_API_VERSION}"
+        try:
+            result.arrays["sessionHosts"].extend(self.get_json(sub, url, "session hosts"))
+        except Exception as exc:
+            result.failed_scopes.append({"scope": pool["id"], "error": _describe(exc)})
 
     def _validation(self, version: dict[str, Any], result: ExportResult) -> None:
         from azure.core.rest import HttpRequest
@@ -630,6 +652,18 @@ class Exporter:
         arrays["virtualMachines"] = list(self._paged(client.virtual_machines.list_all()))
         arrays["virtualMachineScaleSets"] = list(
             self._paged(client.virtual_machine_scale_sets.list_all()))
+        for key, provider, version in (
+                ("imageTemplates", "Microsoft.VirtualMachineImages/imageTemplates",
+                 AIB_API_VERSION),
+                ("managedImages", "Microsoft.Compute/images", IMAGES_API_VERSION),
+                ("hostPools", "Microsoft.DesktopVirtualization/hostPools", AVD_API_VERSION)):
+            url = f"{self.endpoint}/subscriptions/{sub}/providers/{provider}?api-version={version}"
+            try:
+                arrays[key] = self.get_json(sub, url, key)
+            except Exception as exc:
+                # A provider the subscription never registered has none of them.
+                if _status_of(exc) not in (404, 409):
+                    raise
         for key, rows in arrays.items():  # a subscription lands whole or not at all
             result.arrays[key].extend(rows)
 

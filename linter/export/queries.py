@@ -85,6 +85,20 @@ QUERIES: dict[str, str] = {
               properties.virtualMachineProfile.securityProfile.uefiSettings.secureBootEnabled,
           vTpmEnabled = properties.virtualMachineProfile.securityProfile.uefiSettings.vTpmEnabled
 | order by id asc""",
+    # catalog v3: pipelines, AVD host pools and managed images, whole (small and few)
+    "imageTemplates": """resources
+| where type =~ 'microsoft.virtualmachineimages/imagetemplates'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags,
+          identity, properties
+| order by id asc""",
+    "managedImages": """resources
+| where type =~ 'microsoft.compute/images'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
+| order by id asc""",
+    "hostPools": """resources
+| where type =~ 'microsoft.desktopvirtualization/hostpools'
+| project id = tostring(id), name, type, location, subscriptionId, resourceGroup, tags, properties
+| order by id asc""",
 }
 
 # The type each query returns, as the test server and the snapshot's arrays name it.
@@ -96,4 +110,7 @@ QUERY_TYPES = {
     "applicationVersions": "microsoft.compute/galleries/applications/versions",
     "virtualMachines": "microsoft.compute/virtualmachines",
     "virtualMachineScaleSets": "microsoft.compute/virtualmachinescalesets",
+    "imageTemplates": "microsoft.virtualmachineimages/imagetemplates",
+    "managedImages": "microsoft.compute/images",
+    "hostPools": "microsoft.desktopvirtualization/hostpools",
 }

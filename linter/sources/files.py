@@ -25,7 +25,8 @@ from .parsed import LineIndex, ParsedFile, decode, strip_comments
 SNAPSHOT_KIND = "gallerylint.snapshot"
 SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
                    "virtualMachineScaleSets", "applications", "applicationVersions",
-                   "softDeletedVersions")
+                   "softDeletedVersions", "imageTemplates", "managedImages", "hostPools",
+                   "sessionHosts", "sessionHostConfigurations")
 # The files people write (rules.md v3, form 7), recognised by name. This version does
 # not read them yet: each is exit 2 naming its form and the way out, so that a folder
 # of them never passes on nothing.
