@@ -8,6 +8,9 @@ is `Community`, else at `note`. Quiet when the gallery is not in the input
 or a location is unknown (a template expression that did not evaluate).
 Inputs: live, templates, plans.
 
+v3: a Packer planned version's build `location` is compared too (Image Builder takes its
+definition's location, so it never differs).
+
 ## Why it matters
 Azure does not make image resources created outside the gallery's region
 available to the community (azure-compute-docs, share-gallery-community.md:

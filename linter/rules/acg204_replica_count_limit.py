@@ -9,6 +9,9 @@ region's `regionalReplicaCount`, else `publishingProfile.replicaCount`, else
 above `limits.warn_ratio` of it. Located on the version; the region is set
 for the per-region limit and null for the total.
 
+v3: also judges planned versions (what an Image Builder distributor or a Packer build
+will publish), with the replicas they ask for.
+
 ## Why it matters
 "You can have a maximum of 50 replicas per region" and 100 replicas per
 image version (azure-compute-docs, azure-compute-gallery.md, Limits and Best

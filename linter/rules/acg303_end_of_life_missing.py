@@ -5,6 +5,9 @@ Fires (`note`) when a version has no `publishingProfile.endOfLifeDate` and its
 definition has no `endOfLifeDate`. Quiet when the definition is not in the
 input (its date is unknown).
 
+v3: also judges planned versions; for an Image Builder one the message says that Image
+Builder cannot set an end of life on the versions it creates.
+
 ## Why it matters
 Without an end of life, nothing tells consumers when to move on, and ACG301
 and ACG302 cannot protect them.

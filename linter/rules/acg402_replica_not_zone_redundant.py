@@ -9,6 +9,8 @@ else `Standard_ZRS` under `storageAccountStrategy: PreferStandard_ZRS`, else
 later that says neither) is not a `*_ZRS` type. Additional replica sets are
 not judged. Off until the config lists regions.
 
+v3: also judges planned versions, with the storage type each target region gets.
+
 ## Why it matters
 An LRS replica lives in one datacenter: a zone outage takes it away and VM
 creation in the region falls back to other replicas or fails. "Use ZRS

@@ -15,6 +15,9 @@ target region lacks an OS-disk encryption set, or lacks one for a LUN of
 regions and LUNs: `error` when any of (a) to (d) holds, else `warning`.
 Inputs: live, templates, plans (Terraform `target_region.disk_encryption_set_id`).
 
+v3: also judges planned versions ((a), (c) and (e); an Image Builder planned version
+never has an encryption set).
+
 ## Why it matters
 Azure rejects (a) to (d) when the version is created or updated
 (troubleshooting-shared-images.md: "A disk encryption set is required for

@@ -10,6 +10,8 @@ Fires on an encrypted version (any `publishingProfile.targetRegions[]` or
 `encryption.require_cmk` is on, the message says that ACG404 and this rule
 cannot both be satisfied for the gallery. Inputs: live, templates, plans.
 
+v3: also judges planned versions (a Packer `target_region` with a disk encryption set).
+
 ## Why it matters
 "A direct shared gallery can't contain encrypted image versions"
 (azure-compute-gallery.md); for community galleries "Encrypted images are

@@ -7,6 +7,8 @@ For a version in a production gallery (its name or ID matches
 target region with fewer than `replication.production_min_replicas` (3)
 effective replicas.
 
+v3: also judges planned versions that publish into a production gallery.
+
 ## Why it matters
 "Keep a minimum of three replicas for production images" (azure-compute-docs,
 azure-compute-gallery.md, Best practices): fewer replicas throttle scale-out

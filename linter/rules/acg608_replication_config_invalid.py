@@ -13,6 +13,8 @@ One finding per version, naming each part. Inputs: live, templates, plans;
 (b) in practice only templates and plans (Azure's GET omits the global type
 when a strategy is used).
 
+v3: also judges planned versions ((a) and (c); they have no storageAccountStrategy).
+
 ## Why it matters
 Azure refuses each: "Duplicate regions are not allowed in target publishing
 regions", "Cannot be specified along with storageAccountStrategy", "ZRS
