@@ -606,7 +606,12 @@ def resource_skus() -> list[dict]:
                 "restrictions": []}
     return [sku("Standard_E2bds_v5", {"vCPUs": "2", "HyperVGenerations": "V1,V2",
                                        "CpuArchitectureType": "x64",
-                                       "DiskControllerTypes": "SCSI,NVMe"})]
+                                       "DiskControllerTypes": "SCSI,NVMe"}),
+            # catalog v3 (ACG406): a size without a local disk has no ephemeral OS disk
+            sku("Standard_F2s_v2", {"vCPUs": "2", "HyperVGenerations": "V1,V2",
+                                     "CpuArchitectureType": "x64",
+                                     "EphemeralOSDiskSupported": "False",
+                                     "MaxResourceVolumeMB": "0"})]
 
 
 def app_template() -> dict:
@@ -650,6 +655,161 @@ def app_template() -> dict:
             "resources": [spec, plan, package]}
 
 
+SUB_D = "44444444-4444-4444-8444-444444444444"  # catalog v3: AVD, pipelines, image sources
+GW = "germanywestcentral"
+AVD = f"/subscriptions/{SUB_D}/resourceGroups/rg-avd/providers/Microsoft.DesktopVirtualization"
+MANAGED = f"/subscriptions/{SUB_D}/resourceGroups/rg-legacy/providers/Microsoft.Compute/images/web-2025-01"
+
+
+def _d_id(gallery: str) -> str:
+    return gallery_id(SUB_D, gallery)
+
+
+def catalog_v3() -> dict:
+    """Subscription D, as `gallerylint export` writes it (a snapshot): what catalog version 3
+    judges in live inventory (one violation per rule, the rest clean)."""
+    tl = [{"name": "SecurityType", "value": "TrustedLaunchSupported"}]
+
+    def definition(name: str) -> dict:
+        return row(f"{_d_id('contoso_avd')}/images/{name}", "microsoft.compute/galleries/images",
+                   GW, {"identifier": {"publisher": "Contoso", "offer": "avd", "sku": name},
+                        "osType": "Windows", "osState": "Generalized",
+                        "hyperVGeneration": "V2", "architecture": "x64", "features": tl,
+                        "endOfLifeDate": "2028-12-31T00:00:00Z",
+                        "provisioningState": "Succeeded"})
+
+    def image_version(image: str, name: str, published: str) -> dict:
+        return row(f"{_d_id('contoso_avd')}/images/{image}/versions/{name}",
+                   "microsoft.compute/galleries/images/versions", GW,
+                   {"publishingProfile": {"targetRegions": regions((GW, 2), ("northeurope", 1)),
+                                          "replicaCount": 1,
+                                          "excludeFromLatest": False,
+                                          "publishedDate": published,
+                                          "storageAccountType": "Standard_ZRS"},
+                    "storageProfile": {"osDiskImage": {"sizeInGB": 127,
+                                                       "hostCaching": "ReadWrite"},
+                                       "dataDiskImages": []},
+                    "safetyProfile": {"allowDeletionOfReplicatedLocations": False,
+                                      "reportedForPolicyViolation": False,
+                                      "policyViolations": []},
+                    "provisioningState": "Succeeded"})
+
+    def host(name: str, image_id: str, *, exact: str | None = None, tags: dict | None = None,
+             ephemeral: bool = False, security: str | None = "TrustedLaunch") -> dict:
+        r = vm(SUB_D, "rg-avd", name, GW, image_id, exact=exact, tags=tags, security=security)
+        if ephemeral:
+            disk = r["properties"]["storageProfile"]["osDisk"]
+            disk["diffDiskSettings"] = {"option": "Local", "placement": "ResourceDisk"}
+            disk["caching"] = "ReadOnly"
+        return r
+
+    def pool(name: str, pool_type: str, template: dict | None, tags: dict) -> dict:
+        props = {"hostPoolType": pool_type, "loadBalancerType": "BreadthFirst",
+                 "preferredAppGroupType": "Desktop"}
+        if template is not None:
+            props["vmTemplate"] = json.dumps(template)
+        return row(f"{AVD}/hostPools/{name}", "microsoft.desktopvirtualization/hostpools", GW,
+                   props, tags)
+
+    def session_host(pool_name: str, machine: dict) -> dict:
+        return {"id": f"{AVD}/hostPools/{pool_name}/sessionHosts/{machine['name']}.contoso.com",
+                "name": f"{pool_name}/{machine['name']}.contoso.com",
+                "type": "Microsoft.DesktopVirtualization/hostPools/sessionHosts",
+                "properties": {"resourceId": machine["id"], "status": "Available"}}
+
+    win11 = f"{_d_id('contoso_avd')}/images/avd-win11"
+    win10 = f"{_d_id('contoso_avd')}/images/avd-win10"
+    prod = {"environment": "prod"}
+    sh1 = host("avd-sh-001", win11, exact="1.0.0")  # ACG806 (b): lags 1.1.0 since September
+    sh2 = host("avd-sh-002", win10, exact="1.0.0")  # ACG806 (a): another definition
+    sh3 = host("avd-desk-001", win11, exact="1.1.0", ephemeral=True)  # ACG407 (a)
+    marketplace = {"imageType": "Gallery", "galleryImagePublisher": "MicrosoftWindowsDesktop",
+                   "galleryImageOffer": "windows-11", "galleryImageSKU": "win11-23h2-avd",
+                   "customImageId": None, "namePrefix": "avd"}
+    legacy = vmss(SUB_D, "rg-web", "web-legacy", GW, MANAGED, 30)  # ACG611, ACG804 (b) note
+    template = {
+        "id": f"/subscriptions/{SUB_D}/resourceGroups/rg-aib/providers/"
+              "Microsoft.VirtualMachineImages/imageTemplates/win11-monthly",
+        "name": "win11-monthly", "type": "Microsoft.VirtualMachineImages/imageTemplates",
+        "location": GW, "tags": {},
+        "identity": {"type": "UserAssigned", "userAssignedIdentities": {
+            f"/subscriptions/{SUB_D}/resourceGroups/rg-aib/providers/"
+            "Microsoft.ManagedIdentity/userAssignedIdentities/aib": {}}},
+        "properties": {
+            "buildTimeoutInMinutes": 240,
+            "source": {"type": "PlatformImage", "publisher": "MicrosoftWindowsDesktop",
+                       "offer": "windows-11", "sku": "win11-23h2-avd", "version": "latest"},
+            "customize": [{"type": "PowerShell", "name": "patch",
+                           "inline": ["Install-WindowsUpdate -AcceptAll"]}],
+            "distribute": [{"type": "SharedImage", "runOutputName": "win11",
+                            "galleryImageId": win11,
+                            "targetRegions": [{"name": GW, "replicaCount": 2,
+                                               "storageAccountType": "Standard_ZRS"}]}],
+            "provisioningState": "Succeeded",
+            # ACG313 (a): the last run failed
+            "lastRunStatus": {"runState": "Failed", "runSubState": "Customizing",
+                              "message": "customization step patch failed",
+                              "startTime": "2026-11-19T02:00:00Z",
+                              "endTime": "2026-11-19T02:41:00Z"}}}
+    return {
+        "kind": "gallerylint.snapshot", "schemaVersion": 1,
+        "metadata": {"toolVersion": "0.1.0", "createdAt": "2026-11-20T22:00:00Z",
+                     "source": "resource-graph", "cloud": "AzureCloud",
+                     "apiVersions": {"resourceGraph": "2021-03-01", "sessionHosts": "2025-10-10"},
+                     "subscriptions": [SUB_D], "managementGroups": [], "failedScopes": []},
+        "galleries": [row(_d_id("contoso_avd"), "microsoft.compute/galleries", GW,
+                          {"identifier": {"uniqueName": f"{SUB_D}-CONTOSO_AVD"},
+                           "sharingProfile": {"permissions": "Private"},
+                           "provisioningState": "Succeeded"}, {"environment": "dev"})],
+        "imageDefinitions": [definition("avd-win11"), definition("avd-win10"),
+                             definition("avd-win11-old")],  # ACG108 (a): no versions left
+        "imageVersions": [image_version("avd-win11", "1.0.0", "2026-08-03T06:00:00Z"),
+                          image_version("avd-win11", "1.1.0", "2026-09-07T06:00:00Z"),
+                          image_version("avd-win10", "1.0.0", "2026-09-07T06:00:00Z")],
+        "virtualMachines": [
+            sh1, sh2, sh3,
+            host("ops-jump-001", f"{win11}/versions/1.1.0", tags=prod,
+                 security=None),  # ACG707 (a): production, Trusted Launch image, Standard
+            {**vm(SUB_D, "rg-legacy", "erp-legacy-001", GW, MANAGED, tags=prod,
+                  security=None)},  # ACG804 (b): production VM on a managed image
+        ],
+        "virtualMachineScaleSets": [legacy],
+        "managedImages": [row(MANAGED, "microsoft.compute/images", GW,
+                              {"hyperVGeneration": "V2", "provisioningState": "Succeeded"})],
+        "hostPools": [pool("hp-pooled", "Pooled", marketplace, prod),  # ACG805 (a), ACG806
+                      pool("hp-personal", "Personal", None, {"environment": "dev"})],
+        "sessionHosts": [session_host("hp-pooled", sh1), session_host("hp-pooled", sh2),
+                         session_host("hp-personal", sh3)],
+        "imageTemplates": [template],
+    }
+
+
+def deploy_v3() -> dict:
+    """An ARM template deploying into subscription D: an ephemeral OS disk on a size that
+    has none (ACG406, from the Resource SKUs list)."""
+    image = f"{_d_id('contoso_avd')}/images/avd-win11"
+    return {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/"
+                       "deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": {"location": {"type": "string", "defaultValue": GW},
+                           "password": {"type": "securestring"}},
+            "resources": [{
+                "type": "Microsoft.Compute/virtualMachines", "apiVersion": "2024-07-01",
+                "name": "kiosk-001", "location": "[parameters('location')]",
+                "properties": {
+                    "hardwareProfile": {"vmSize": "Standard_F2s_v2"},
+                    "storageProfile": {"imageReference": {"id": image},
+                                       "osDisk": {"createOption": "FromImage",
+                                                  "caching": "ReadOnly",
+                                                  "diffDiskSettings": {"option": "Local"},
+                                                  "managedDisk": {"storageAccountType":
+                                                                  "Standard_LRS"}}},
+                    "osProfile": {"computerName": "kiosk-001", "adminUsername": "kiosk",
+                                  "adminPassword": "[parameters('password')]"},
+                    "securityProfile": {"securityType": "TrustedLaunch", "uefiSettings": {
+                        "secureBootEnabled": True, "vTpmEnabled": True}}}}]}
+
+
 def graph_output(rows: list[dict]) -> dict:
     """The shape `az graph query` prints."""
     return {"count": len(rows), "data": rows, "skip_token": None, "total_records": len(rows)}
@@ -668,6 +828,10 @@ def main(out: Path = OUT) -> None:
                                             encoding="utf-8")
     (out / "app-deploy.json").write_text(json.dumps(app_template(), indent=2) + "\n",
                                          encoding="utf-8")
+    (out / "catalog-v3.json").write_text(json.dumps(catalog_v3(), indent=2) + "\n",
+                                         encoding="utf-8")
+    (out / "deploy-v3.json").write_text(json.dumps(deploy_v3(), indent=2) + "\n",
+                                        encoding="utf-8")
 
 
 if __name__ == "__main__":

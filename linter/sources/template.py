@@ -425,7 +425,8 @@ class _TemplateReader:
             "_full_name": name,
         }
         present = {k.lower(): k for k in node if isinstance(k, str)}
-        for key in ("location", "tags", "sku", "plan", "extendedLocation", "properties"):
+        for key in ("location", "tags", "sku", "plan", "extendedLocation", "identity",
+                    "properties"):
             actual = present.get(key.lower())  # ARM property names are case-insensitive
             if actual is not None:
                 resource[key] = self.evaluate(node[actual], node, actual)
