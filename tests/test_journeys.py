@@ -79,13 +79,21 @@ def test_files_people_write_are_exit_2_naming_their_form_never_invalid_json(tmp_
         assert "invalid JSON" not in result.stderr
     for name, text in (("main.tf", 'resource "x" "y" {}\n'),
                        ("image.pkr.hcl", 'source "amazon-ebs" "y" {}\n'),
-                       ("packer.json", json.dumps({"builders": [{"type": "azure-arm"}]}))):
+                       ("packer.json", json.dumps({"builders": [{"type": "amazon-ebs"}]}))):
         folder = tmp_path / name.replace(".", "_")
         folder.mkdir()
         (folder / name).write_text(text)
         result = gallerylint("lint", str(folder), cwd=tmp_path)
         assert result.returncode == 0 and "nothing to lint" in result.stderr, (name,
                                                                               result.stderr)
+    # v3: an azure-arm builder is a pipeline that the pipeline rules judge (ACG706), even
+    # without a gallery destination: read, never "nothing to lint"
+    folder = tmp_path / "azure_json"
+    folder.mkdir()
+    (folder / "packer.json").write_text(json.dumps({"builders": [{"type": "azure-arm"}]}))
+    result = gallerylint("lint", str(folder), cwd=tmp_path)
+    assert result.returncode == 0 and "nothing to lint" not in result.stderr
+    assert "1 resources from 1 file(s)" in result.stdout
 
 
 def test_the_action_fails_on_nothing_to_lint_unless_allowed(tmp_path):

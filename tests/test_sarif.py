@@ -102,7 +102,9 @@ def test_sarif_content(sample_sarif):
         uri = loc["physicalLocation"]["artifactLocation"]["uri"]
         assert uri.startswith("samples/contoso/") and not uri.startswith("/")
         assert loc["physicalLocation"]["region"]["startLine"] >= 1
-        assert loc["logicalLocations"][0]["fullyQualifiedName"].startswith("/subscriptions/")
+        # an ARM ID, or a Packer pipeline's ID (rules.md, "Where findings are located", v3)
+        assert loc["logicalLocations"][0]["fullyQualifiedName"].startswith(
+            ("/subscriptions/", "packer:samples/contoso/pipelines/"))
         assert len(result["partialFingerprints"]["gallerylint/v1"]) == 32
     fingerprints = [r["partialFingerprints"]["gallerylint/v1"] for r in run["results"]]
     assert len(set(fingerprints)) == len(fingerprints)
