@@ -199,7 +199,8 @@ def _incoming(deployment_paths: Sequence[str], settings: Settings, environment: 
 
 # The rules the bundle's gate policy (policies/gate/gate.rego) judges.
 OPA_JUDGED = frozenset({"ACG801", "ACG307", "ACG603", "ACG301", "ACG403", "ACG601", "ACG602",
-                        "ACG401", "ACG702", "ACG802", "ACG803", "ACG405", "ACG311", "ACG609"})
+                        "ACG401", "ACG702", "ACG802", "ACG803", "ACG405", "ACG311", "ACG609",
+                        "ACG804"})
 
 
 def gate_via_opa(engine: Any, deployment_paths: Sequence[str], settings: Settings,
@@ -247,8 +248,14 @@ def deployment_document(dep: Any) -> dict[str, Any]:
         ("id", dep.image_id), ("sharedGalleryImageId", dep.shared_image_id),
         ("communityGalleryImageId", dep.community_image_id),
         ("exactVersion", dep.exact_version)) if known(value)}
+    if isinstance(dep.marketplace, str) and dep.marketplace.count(":") == 2:
+        reference.update(zip(("publisher", "offer", "sku"), dep.marketplace.split(":")))
     storage: dict[str, Any] = {"imageReference": reference}
     os_disk: dict[str, Any] = {}
+    if dep.unmanaged is True:  # the URI itself is not needed: that one is set
+        os_disk["vhd" if dep.kind == "vm" else "image"] = {"uri": "(set)"}
+    if dep.attached is True:
+        os_disk["createOption"] = "Attach"
     if known(dep.os_disk_type):
         os_disk["managedDisk"] = {"storageAccountType": dep.os_disk_type}
     if dep.ephemeral_os_disk is True:
@@ -265,7 +272,9 @@ def deployment_document(dep: Any) -> dict[str, Any]:
     unknown = [name for name, value, unset in (
         ("osProfile", dep.os_profile, (None, UNKNOWN)), ("plan", dep.plan, (UNKNOWN,)),
         ("ephemeralOsDisk", dep.ephemeral_os_disk, (UNKNOWN,)),
-        ("extendedLocation", dep.extended_location, (UNKNOWN,))) if value in unset]
+        ("extendedLocation", dep.extended_location, (UNKNOWN,)),
+        ("imageSource", UNKNOWN if UNKNOWN in (dep.marketplace, dep.unmanaged, dep.attached)
+         else None, (UNKNOWN,))) if value in unset]
     document: dict[str, Any] = {
         "id": dep.id, "name": dep.name,
         "location": dep.location if isinstance(dep.location, str) else "",

@@ -665,9 +665,11 @@ def _d_id(gallery: str) -> str:
     return gallery_id(SUB_D, gallery)
 
 
-def catalog_v3() -> dict:
-    """Subscription D, as `gallerylint export` writes it (a snapshot): what catalog version 3
-    judges in live inventory (one violation per rule, the rest clean)."""
+def catalog_v3() -> list[dict]:
+    """Subscription D: what catalog version 3 judges in live inventory (one violation per
+    rule, the rest clean). Rows, not a snapshot: a snapshot in the sample would be stale
+    on any later day, and `gate` refuses stale snapshots (ACG108, which judges snapshots
+    only, is shown by the tests instead)."""
     tl = [{"name": "SecurityType", "value": "TrustedLaunchSupported"}]
 
     def definition(name: str) -> dict:
@@ -751,37 +753,29 @@ def catalog_v3() -> dict:
                               "message": "customization step patch failed",
                               "startTime": "2026-11-19T02:00:00Z",
                               "endTime": "2026-11-19T02:41:00Z"}}}
-    return {
-        "kind": "gallerylint.snapshot", "schemaVersion": 1,
-        "metadata": {"toolVersion": "0.1.0", "createdAt": "2026-11-20T22:00:00Z",
-                     "source": "resource-graph", "cloud": "AzureCloud",
-                     "apiVersions": {"resourceGraph": "2021-03-01", "sessionHosts": "2025-10-10"},
-                     "subscriptions": [SUB_D], "managementGroups": [], "failedScopes": []},
-        "galleries": [row(_d_id("contoso_avd"), "microsoft.compute/galleries", GW,
-                          {"identifier": {"uniqueName": f"{SUB_D}-CONTOSO_AVD"},
-                           "sharingProfile": {"permissions": "Private"},
-                           "provisioningState": "Succeeded"}, {"environment": "dev"})],
-        "imageDefinitions": [definition("avd-win11"), definition("avd-win10"),
-                             definition("avd-win11-old")],  # ACG108 (a): no versions left
-        "imageVersions": [image_version("avd-win11", "1.0.0", "2026-08-03T06:00:00Z"),
-                          image_version("avd-win11", "1.1.0", "2026-09-07T06:00:00Z"),
-                          image_version("avd-win10", "1.0.0", "2026-09-07T06:00:00Z")],
-        "virtualMachines": [
-            sh1, sh2, sh3,
-            host("ops-jump-001", f"{win11}/versions/1.1.0", tags=prod,
-                 security=None),  # ACG707 (a): production, Trusted Launch image, Standard
-            {**vm(SUB_D, "rg-legacy", "erp-legacy-001", GW, MANAGED, tags=prod,
-                  security=None)},  # ACG804 (b): production VM on a managed image
-        ],
-        "virtualMachineScaleSets": [legacy],
-        "managedImages": [row(MANAGED, "microsoft.compute/images", GW,
-                              {"hyperVGeneration": "V2", "provisioningState": "Succeeded"})],
-        "hostPools": [pool("hp-pooled", "Pooled", marketplace, prod),  # ACG805 (a), ACG806
-                      pool("hp-personal", "Personal", None, {"environment": "dev"})],
-        "sessionHosts": [session_host("hp-pooled", sh1), session_host("hp-pooled", sh2),
-                         session_host("hp-personal", sh3)],
-        "imageTemplates": [template],
-    }
+    gallery = row(_d_id("contoso_avd"), "microsoft.compute/galleries", GW,
+                  {"identifier": {"uniqueName": f"{SUB_D}-CONTOSO_AVD"},
+                   "sharingProfile": {"permissions": "Private"},
+                   "provisioningState": "Succeeded"}, {"environment": "dev"})
+    return [
+        gallery, definition("avd-win11"), definition("avd-win10"),
+        image_version("avd-win11", "1.0.0", "2026-08-03T06:00:00Z"),
+        image_version("avd-win11", "1.1.0", "2026-09-07T06:00:00Z"),
+        image_version("avd-win10", "1.0.0", "2026-09-07T06:00:00Z"),
+        sh1, sh2, sh3,
+        host("ops-jump-001", f"{win11}/versions/1.1.0", tags=prod,
+             security=None),  # ACG707 (a): production, Trusted Launch image, Standard
+        vm(SUB_D, "rg-legacy", "erp-legacy-001", GW, MANAGED, tags=prod,
+           security=None),  # ACG804 (b): production VM on a managed image
+        legacy,
+        row(MANAGED, "microsoft.compute/images", GW,
+            {"hyperVGeneration": "V2", "provisioningState": "Succeeded"}),
+        pool("hp-pooled", "Pooled", marketplace, prod),  # ACG805 (a), ACG806
+        pool("hp-personal", "Personal", None, {"environment": "dev"}),
+        session_host("hp-pooled", sh1), session_host("hp-pooled", sh2),
+        session_host("hp-personal", sh3),
+        template,
+    ]
 
 
 def deploy_v3() -> dict:
@@ -820,15 +814,14 @@ def main(out: Path = OUT) -> None:
     vms, sets = deployments()
     files = {"galleries.json": galleries(), "image-definitions.json": definitions(),
              "image-versions.json": versions(), "virtual-machines.json": vms,
-             "scale-sets.json": sets, "catalog-v2.json": catalog_v2()}
+             "scale-sets.json": sets, "catalog-v2.json": catalog_v2(),
+             "catalog-v3.json": catalog_v3()}
     for name, rows in files.items():
         (out / name).write_text(json.dumps(graph_output(rows), indent=2) + "\n", encoding="utf-8")
         print(f"{name}: {len(rows)} rows")
     (out / "resource-skus.json").write_text(json.dumps(resource_skus(), indent=2) + "\n",
                                             encoding="utf-8")
     (out / "app-deploy.json").write_text(json.dumps(app_template(), indent=2) + "\n",
-                                         encoding="utf-8")
-    (out / "catalog-v3.json").write_text(json.dumps(catalog_v3(), indent=2) + "\n",
                                          encoding="utf-8")
     (out / "deploy-v3.json").write_text(json.dumps(deploy_v3(), indent=2) + "\n",
                                         encoding="utf-8")

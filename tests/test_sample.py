@@ -60,7 +60,9 @@ def test_every_rule_fires_in_the_sample(outputs):
     assert {f["ruleId"] for f in outputs["json"]["findings"]} == {
         r[0] for r in expected_rows()}
     from linter.rules.registry import load_registry
-    assert len({r[0] for r in expected_rows()}) == len(load_registry())
+    # ACG108 judges gallerylint snapshots only; a snapshot in the sample would be stale on
+    # any later day (gate refuses those), so the sample is rows and tests show ACG108.
+    assert {r.id for r in load_registry()} - {r[0] for r in expected_rows()} == {"ACG108"}
 
 
 def test_every_finding_appears_in_every_format(outputs):

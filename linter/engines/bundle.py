@@ -95,10 +95,28 @@ def gate_facts(facts: Facts) -> dict[str, Any]:
             "production_tag_values": list(settings.environments.production_tag_values),
             "shallow_max_instances": settings.storage.shallow_max_instances,
             "hdd_os_retired": _hdd_os_retired(settings, now),
+            # catalog v3 (ACG804)
+            "sources": {"allowed_marketplace": list(settings.sources.allowed_marketplace),
+                        "allow_managed_images": settings.sources.allow_managed_images,
+                        "allow_attached_os_disk": settings.sources.allow_attached_os_disk},
+            "production_scopes": _scopes(settings),
         },
         "versions": versions,
         "definitions": definitions,
     }
+
+
+def _scopes(settings: Any) -> list[str]:
+    """environments.production_scopes as gate.rego compares them: lowercased, without a
+    trailing `/`, a bare subscription GUID as /subscriptions/<guid>."""
+    out = []
+    for entry in settings.environments.production_scopes:
+        scope = entry.lower().rstrip("/")
+        if scope and not scope.startswith("/") and not any(c in scope for c in "*?["):
+            scope = f"/subscriptions/{scope}"
+        if scope:
+            out.append(scope)
+    return out
 
 
 def _utc(value: datetime) -> str:

@@ -41,8 +41,11 @@ below_error(reason) if contains(reason, " (warning): ")
 below_error(reason) if contains(reason, " (note): ")
 
 all_reasons(deployment, facts) := array.concat(
-	array.concat(reference_reasons(deployment, facts), proposal_reasons(deployment, facts)),
-	array.concat(version_reasons(deployment, facts), definition_reasons(deployment, facts)),
+	array.concat(
+		array.concat(reference_reasons(deployment, facts), proposal_reasons(deployment, facts)),
+		array.concat(version_reasons(deployment, facts), definition_reasons(deployment, facts)),
+	),
+	image_source_reasons(deployment, facts),
 )
 
 is_scale_set(d) if endswith(lower(d.type), "virtualmachinescalesets")
@@ -356,3 +359,113 @@ hdd_reasons(d, facts) := [r |
 hdd_level(facts) := "ACG405 (error): " if facts.settings.hdd_os_retired == true
 
 hdd_level(facts) := "ACG405: " if not facts.settings.hdd_os_retired == true
+
+# ACG804 (catalog v3): a VM or scale set whose OS is not a gallery image: a Marketplace
+# image outside sources.allowed_marketplace, a managed image, an unmanaged disk or an
+# attached OS disk; an error for a production deployment, else a note.
+image_source_reasons(d, facts) := [r |
+	known(d, "imageSource")
+	source := image_source(d)
+	not source_allowed(source, facts)
+	r := concat("", [source_level(d, facts), "(", source.part, ") takes its OS from ", source.text, ", not from a gallery image"])
+]
+
+reference(d) := object.get(storage(d), "imageReference", {})
+
+reference_text(d, key) := lower(object.get(reference(d), key, "")) if is_string(object.get(reference(d), key, ""))
+
+reference_text(d, key) := "" if not is_string(object.get(reference(d), key, ""))
+
+gallery_reference(d) if contains(reference_text(d, "id"), "/providers/microsoft.compute/galleries/")
+
+gallery_reference(d) if reference_text(d, "sharedGalleryImageId") != ""
+
+gallery_reference(d) if reference_text(d, "communityGalleryImageId") != ""
+
+managed_image(d) if regex.match(`^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.compute/images/[^/]+$`, reference_text(d, "id"))
+
+marketplace_text(d) := concat(":", [reference_text(d, "publisher"), reference_text(d, "offer"), reference_text(d, "sku")])
+
+marketplace(d) if {
+	reference_text(d, "id") == ""
+	reference_text(d, "publisher") != ""
+	reference_text(d, "offer") != ""
+	reference_text(d, "sku") != ""
+}
+
+unmanaged(d) if object.get(object.get(os_disk(d), "vhd", {}), "uri", "") != ""
+
+unmanaged(d) if object.get(object.get(os_disk(d), "image", {}), "uri", "") != ""
+
+unmanaged(d) if count(object.get(os_disk(d), "vhdContainers", [])) > 0
+
+attached(d) if {
+	not is_scale_set(d)
+	lower(object.get(os_disk(d), "createOption", "")) == "attach"
+}
+
+image_source(d) := {"part": "b", "kind": "managed", "text": "a managed image"} if {
+	not gallery_reference(d)
+	managed_image(d)
+} else := {"part": "a", "kind": "marketplace", "text": concat("", ["the Marketplace image ", marketplace_text(d)])} if {
+	not gallery_reference(d)
+	marketplace(d)
+} else := {"part": "c", "kind": "unmanaged", "text": "an unmanaged disk (a VHD URI)"} if {
+	not gallery_reference(d)
+	reference_text(d, "id") == ""
+	unmanaged(d)
+} else := {"part": "d", "kind": "attached", "text": "an attached OS disk"} if {
+	not gallery_reference(d)
+	reference_text(d, "id") == ""
+	attached(d)
+}
+
+# `*` matches any text, `/` and `.` included, as gallerylint's globs do: an empty list
+# would mean OPA's default delimiter `.`, so the one delimiter is a character no ID has.
+no_delimiters := ["\n"]
+
+source_settings(facts) := object.get(facts.settings, "sources", {})
+
+source_allowed(source, facts) if {
+	source.kind == "marketplace"
+	some pattern in object.get(source_settings(facts), "allowed_marketplace", [])
+	glob.match(lower(pattern), no_delimiters, substring(source.text, count("the Marketplace image "), -1))
+}
+
+source_allowed(source, facts) if {
+	source.kind == "managed"
+	object.get(source_settings(facts), "allow_managed_images", false) == true
+}
+
+source_allowed(source, facts) if {
+	source.kind == "attached"
+	object.get(source_settings(facts), "allow_attached_os_disk", false) == true
+}
+
+source_level(d, facts) := "ACG804 (error): " if compute_production(d, facts)
+
+source_level(d, facts) := "ACG804 (note): " if not compute_production(d, facts)
+
+compute_production(d, facts) if lower(d.tags.environment) in {lower(t) | some t in facts.settings.production_tag_values}
+
+compute_production(d, facts) if in_production_scope(lower(d.id), object.get(facts.settings, "production_scopes", []))
+
+# environments.production_scopes, normalised by gallerylint (lowercased; a bare
+# subscription GUID written as /subscriptions/<guid>): equal, below, or a glob match.
+in_production_scope(id, scopes) if {
+	some scope in scopes
+	not regex.match(`[*?\[]`, scope)
+	id == scope
+}
+
+in_production_scope(id, scopes) if {
+	some scope in scopes
+	not regex.match(`[*?\[]`, scope)
+	startswith(id, concat("", [scope, "/"]))
+}
+
+in_production_scope(id, scopes) if {
+	some scope in scopes
+	regex.match(`[*?\[]`, scope)
+	glob.match(scope, no_delimiters, id)
+}

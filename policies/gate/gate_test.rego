@@ -223,3 +223,42 @@ test_edge_zone_not_replicated if {
 	e := gate.decide(edge_vm(ver_id, "Dallas"), soft_facts(false, ["dallas"]))
 	not "ACG609" in {substring(r, 0, 6) | some r in e.reasons}
 }
+
+# ACG804 (catalog v3): the image sources a deployment may not use.
+market_vm(tags) := {
+	"type": "Microsoft.Compute/virtualMachines",
+	"id": "/subscriptions/s/resourceGroups/app/providers/Microsoft.Compute/virtualMachines/web",
+	"location": "westeurope",
+	"tags": tags,
+	"properties": {"storageProfile": {"imageReference": {"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server"}}},
+}
+
+facts_with_sources(allowed, scopes) := {
+	"settings": {
+		"vms_per_replica": 20, "instances_per_replica": 600,
+		"production_tag_values": ["prod", "production"], "shallow_max_instances": 20,
+		"hdd_os_retired": false,
+		"sources": {"allowed_marketplace": allowed, "allow_managed_images": false, "allow_attached_os_disk": false},
+		"production_scopes": scopes,
+	},
+	"definitions": {}, "versions": {},
+}
+
+test_marketplace_in_production_blocks if {
+	d := gate.decide(market_vm({"environment": "prod"}), facts_with_sources([], []))
+	d.allow == false
+	d.reasons == ["ACG804 (error): (a) takes its OS from the Marketplace image canonical:ubuntu-24_04-lts:server, not from a gallery image"]
+}
+
+test_marketplace_elsewhere_is_a_note if {
+	d := gate.decide(market_vm({}), facts_with_sources([], []))
+	d.allow == true
+	startswith(d.reasons[0], "ACG804 (note): (a)")
+}
+
+test_marketplace_allowed_or_scoped if {
+	count(gate.decide(market_vm({"environment": "prod"}), facts_with_sources(["Canonical:ubuntu-24_04-lts:*"], [])).reasons) == 0
+	gate.decide(market_vm({}), facts_with_sources([], ["/subscriptions/s"])).allow == false
+	gate.decide(market_vm({}), facts_with_sources([], ["/subscriptions/*/resourcegroups/app/*"])).allow == false
+	gate.decide(market_vm({}), facts_with_sources([], ["/subscriptions/s/resourcegroups/ap"])).allow == true
+}
