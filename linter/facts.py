@@ -28,7 +28,8 @@ from .model import (
     SoftDeletedEntry,
     Source,
 )
-from .names import definition_id_of, parse_gallery_path
+from .names import (PLACEHOLDER_SUBSCRIPTION, definition_id_of, known_subscription,
+                    parse_gallery_path)
 
 INT32_MAX = 2147483647
 _VERSION_PART = re.compile(r"[0-9]+")
@@ -395,13 +396,20 @@ def in_production_scope(resource_id: Any, settings: Settings) -> bool:
     if not scopes or not isinstance(resource_id, str):
         return False
     rid = resource_id.lower().rstrip("/")
+    # v3: an entry never matches through a placeholder part; a glob matches on the
+    # parts that are known
+    placeholder = rid.startswith(f"/subscriptions/{PLACEHOLDER_SUBSCRIPTION}/") or \
+        rid == f"/subscriptions/{PLACEHOLDER_SUBSCRIPTION}"
     for entry in scopes:
         scope = entry.lower().rstrip("/")
         if not scope:
             continue
         if any(c in scope for c in "*?["):
-            if fnmatch.fnmatchcase(rid, scope):
+            if fnmatch.fnmatchcase(rid, scope) and not (
+                    placeholder and PLACEHOLDER_SUBSCRIPTION in scope):
                 return True
+            continue
+        if placeholder:
             continue
         if not scope.startswith("/"):
             scope = f"/subscriptions/{scope}"
@@ -518,7 +526,9 @@ def build(inventory: Inventory, settings: Settings, now: datetime) -> Facts:
     def count(items: Iterable[Any]) -> dict[tuple[str, str], RegionCount]:
         out: dict[tuple[str, str], RegionCount] = {}
         for item in items:
-            if isinstance(item.location, str) and item.subscription_id:
+            # v3: a placeholder subscription is unknown: counted under none
+            if isinstance(item.location, str) and item.subscription_id and \
+                    known_subscription(item.subscription_id, item.source) is not None:
                 key = (item.subscription_id, item.location)
                 found = out.get(key)
                 if found is None:

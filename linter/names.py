@@ -98,3 +98,22 @@ def definition_id_of(arm_id: str) -> str:
     if not m or not m.group("image"):
         return ""
     return f"{m.group('prefix')}/galleries/{m.group('gallery')}/images/{m.group('image')}"
+
+
+# rules.md, "Placeholder scope (v3)": the subscription of the default deployment scope
+# (product.md), which templates, plans, Terraform source and Packer templates get when no
+# --deployment-scope and no full ARM ID says theirs. It is unknown to every rule that
+# compares or counts subscriptions.
+PLACEHOLDER_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+
+
+def known_subscription(subscription: str | None, source: object) -> str | None:
+    """The resource's subscription, lowercased, or None when it is unknown: absent, or the
+    placeholder of a resource read from a file people write."""
+    if not subscription:
+        return None
+    sub = subscription.lower()
+    if sub == PLACEHOLDER_SUBSCRIPTION and getattr(source, "form", "") in (
+            "template", "plan", "terraform", "packer"):
+        return None
+    return sub

@@ -133,7 +133,10 @@ def version(gallery: str, image: str, name: str, published: str, target: list[di
             "dataDiskImages": [{"lun": i, "sizeInGB": gb, "hostCaching": "None"}
                                for i, gb in enumerate(data_gb)],
         },
+        # blockDeletionBeforeEndOfLife false: the platform team deletes old versions itself
+        # (rules.md v3: an absent block keeps a version until its end of life, ACG206)
         "safetyProfile": {"allowDeletionOfReplicatedLocations": False,
+                          "blockDeletionBeforeEndOfLife": False,
                           "reportedForPolicyViolation": False, "policyViolations": []},
         "provisioningState": "Succeeded",
     }

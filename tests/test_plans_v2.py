@@ -132,3 +132,17 @@ def test_gallery_applications_and_edge_zones_in_plans(tmp_path):
                                         vm), ["ACG507", "ACG609", "ACG903"])
     got = sorted((f.rule_id, f.resource_id.rsplit("/", 1)[-1]) for f in findings)
     assert got == [("ACG507", "1.0.0"), ("ACG609", "vm1"), ("ACG903", "vm1")]
+
+
+def test_acg802_v3_a_value_known_after_apply_is_set(tmp_path):
+    """rules.md v3: "set" includes `after_unknown`; a specialized image with an
+    admin_password known only after apply (a generated secret) fires."""
+    spec = image("spec", specialized=True)
+    later = change("azurerm_windows_virtual_machine.w", "azurerm_windows_virtual_machine", {
+        "name": "later", "resource_group_name": "rg-app", "location": "westeurope",
+        "source_image_id": image_id("spec"),
+        "os_disk": [{"storage_account_type": "Premium_LRS"}]})
+    later["change"]["after_unknown"] = {"admin_password": True}
+    findings = lint_plan(tmp_path, plan(GALLERY, spec, version("spec"), later), ["ACG802"])
+    assert [(f.rule_id, f.resource_id.rsplit("/", 1)[-1]) for f in findings] == [
+        ("ACG802", "later")]

@@ -31,7 +31,24 @@ def test_acg105_note_in_private_error_in_community(tmp_path):
 # ACG206 ------------------------------------------------------------------------------
 
 def _aged(name, published="2025-01-01T00:00:00Z", **kw):
+    kw.setdefault("safetyProfile", {"blockDeletionBeforeEndOfLife": False})
     return version(name, published=published, **kw)
+
+
+def test_acg206_v3_an_absent_deletion_block_blocks_until_the_end_of_life(tmp_path):
+    """rules.md v3: blocked when blockDeletionBeforeEndOfLife is true or absent and the end
+    of life is absent or not past; the newest kept are counted without soft-deleted ones."""
+    absent = {"safetyProfile": {}}
+    versions = [_aged("1.0.0", **absent), _aged("1.1.0", eol="2026-01-01", **absent),
+                _aged("1.2.0", eol="2027-06-01", **absent), _aged("1.3.0"),
+                _aged("2.0.0", imageState="SoftDeleted"), _aged("2.1.0"), _aged("2.2.0"),
+                _aged("2.3.0")]
+    resources = estate(vm("other", version_id("2.3.0")), versions=versions)
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG206"]), "ACG206")
+    # 1.0.0 (no end of life) and 1.2.0 (not past) are blocked; 1.1.0's end of life passed;
+    # the soft-deleted 2.0.0 is not among the three newest kept (2.1.0 to 2.3.0), so 1.3.0
+    # is a candidate
+    assert f.properties["candidateNames"] == ["1.1.0", "1.3.0"]
 
 
 def test_acg206_candidates_only_with_live_deployments(tmp_path):
@@ -503,3 +520,34 @@ def test_acg502_own_subscription_is_never_unapproved(tmp_path):
     g = gallery(permissions="Groups", groups=[{"type": "Subscriptions", "ids": [SUB, OTHER_SUB]}])
     [f] = of_rule(lint_resources(tmp_path, [g], rules=["ACG502"]), "ACG502")
     assert OTHER_SUB in f.message and SUB not in f.message.replace(OTHER_SUB, "")
+
+
+def test_acg902_v3_a_latest_that_resolves_to_nothing_in_the_region(tmp_path):
+    resources = [gallery(), definition(), version(), application(),
+                 app_version("1.0.0", regions=("eastus",)),
+                 with_apps(vm("nowhere"), f"{app_id()}/versions/latest"),
+                 with_apps(vm("stranger"), f"{app_id('other')}/versions/latest")]
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG902"]), "ACG902")
+    assert ids([f]) == ["nowhere"]
+    assert "no version of application agent resolves as latest in westeurope" in f.message
+
+
+def test_acg104_v3_compares_whole_seconds(tmp_path):
+    resources = estate(versions=[version("2.0.0", published="2026-10-01T08:00:00.100Z"),
+                                 version("1.0.5", published="2026-10-01T08:00:00.900Z")])
+    assert of_rule(lint_resources(tmp_path, resources, rules=["ACG104"]), "ACG104") == []
+    resources[-1] = version("1.0.5", published="2026-10-01T08:00:01Z")
+    assert len(of_rule(lint_resources(tmp_path, resources, rules=["ACG104"]), "ACG104")) == 1
+
+
+def test_v3_listing_only_versions_count_and_can_be_pinned(tmp_path):
+    """rules.md v3: a version known only from the soft-deleted listing counts as a version
+    of its definition (ACG307's "has versions") and can be what a deployment is pinned
+    to (ACG306 then takes its end of life as unknown: never an error for it)."""
+    resources = estate(vm("old", version_id("0.9.0")), _listing("0.9.0", "2026-12-20T00:00:00Z"),
+                       versions=[version("1.0.0", published="2026-09-01T00:00:00Z")])
+    [f] = of_rule(lint_resources(tmp_path, resources, rules=["ACG306"]), "ACG306")
+    assert f.level == "warning" and "pinned to 0.9.0" in f.message
+    shared = [gallery(permissions="Groups", groups=[]), definition(), _listing("0.9.0")]
+    [f] = of_rule(lint_resources(tmp_path, shared, rules=["ACG307"]), "ACG307")
+    assert "1 version(s)" in f.message

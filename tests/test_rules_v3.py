@@ -903,3 +903,43 @@ def test_azapi_image_builder_and_azurerm_host_pools_are_read_from_terraform(tmp_
         "/resourceGroups/avd/providers/Microsoft.DesktopVirtualization/hostPools/hp")
     lines = (tmp_path / "src" / "main.tf").read_text().splitlines()
     assert "vm_template" in lines[got["ACG805"].line - 1]
+
+
+# Placeholder scope (v3) ---------------------------------------------------------------
+
+def test_a_placeholder_subscription_is_counted_under_none(tmp_path):
+    """rules.md, "Placeholder scope (v3)": a template resource without a full ARM ID or a
+    --deployment-scope has its subscription unknown: ACG202 counts it under none."""
+    from linter import config as config_module
+    from linter.lint import run
+    from linter.rules.registry import load_registry
+    images = [{"type": "Microsoft.Compute/galleries/images", "apiVersion": "2024-03-03",
+               "name": f"acg/img{i}", "location": "westeurope",
+               "properties": {"identifier": {"publisher": "p", "offer": "o", "sku": f"s{i}"},
+                              "osType": "Linux", "osState": "Generalized",
+                              "hyperVGeneration": "V2"}} for i in range(3)]
+    path = tmp_path / "images.json"
+    path.write_text(json.dumps({"$schema": "https://schema.management.azure.com/schemas/"
+                                "2019-04-01/deploymentTemplate.json#",
+                                "contentVersion": "1.0.0.0", "resources": images}))
+    cfg = tmp_path / ".gallerylint.yaml"
+    cfg.write_text("limits:\n  definitions: 2\n")
+    settings = config_module.load(cfg)
+    found = run([str(path)], settings, NOW, registry=load_registry(), only=["ACG202"]).findings
+    assert found == []
+    found = run([str(path)], settings, NOW, registry=load_registry(), only=["ACG202"],
+                deployment_scope=f"/subscriptions/{SUB}/resourceGroups/rg").findings
+    assert [f.resource_id for f in found] == [f"/subscriptions/{SUB}"]
+
+
+def test_a_production_scope_never_matches_through_a_placeholder(tmp_path):
+    from linter.config import Settings, Environments
+    from linter.facts import in_production_scope
+    zero = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-prod-1/" \
+           "providers/Microsoft.Compute/virtualMachines/web"
+    settings = Settings(environments=Environments(production_scopes=(
+        "00000000-0000-0000-0000-000000000000",)))
+    assert not in_production_scope(zero, settings)
+    settings = Settings(environments=Environments(production_scopes=(
+        "/subscriptions/*/resourceGroups/rg-prod-*",)))
+    assert in_production_scope(zero, settings)  # the resource group is known

@@ -43,10 +43,13 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         latest = df.latest
         if latest is None or not isinstance(latest.version.published, datetime):
             continue
+        # v3: compared to the whole second (two versions published within one second
+        # are not "before" each other)
+        latest_at = latest.version.published.replace(microsecond=0)
         newer = [vf for vf in df.versions
                  if vf is not latest and vf.eligible
                  and isinstance(vf.version.published, datetime)
-                 and vf.version.published > latest.version.published]
+                 and vf.version.published.replace(microsecond=0) > latest_at]
         if not newer:
             continue
         newest = max(newer, key=lambda vf: vf.version.published)

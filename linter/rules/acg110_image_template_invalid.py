@@ -58,7 +58,7 @@ from typing import Any, Iterator
 from ..facts import Facts
 from ..findings import Finding
 from ..model import Pipeline
-from ..names import subscription_of
+from ..names import known_subscription, subscription_of
 from .base import make_finding
 from .registry import RuleMeta
 
@@ -151,7 +151,7 @@ def _vnet(p: Pipeline) -> list[str]:
 def _staging(p: Pipeline) -> str | None:
     staging = p.properties.get("stagingResourceGroup")
     if not isinstance(staging, str) or not staging.lower().startswith("/subscriptions/") \
-            or not p.subscription_id:
+            or known_subscription(p.subscription_id, p.source) is None:
         return None
     if subscription_of(staging) != p.subscription_id.lower():
         return "(e) stagingResourceGroup is in another subscription than the template"
@@ -169,7 +169,8 @@ def _source(p: Pipeline, facts: Facts) -> list[str]:
         image = source.get("imageId")
         if not isinstance(image, str) or not image.lower().startswith("/subscriptions/"):
             return []
-        if p.subscription_id and subscription_of(image) != p.subscription_id.lower():
+        if known_subscription(p.subscription_id, p.source) is not None and \
+                subscription_of(image) != p.subscription_id.lower():
             out.append("(f) the ManagedImage source is in another subscription than the "
                        "template")
         managed = next((r for r in facts.inventory.others if r.kind == "microsoft.compute/images"

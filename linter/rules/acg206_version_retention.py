@@ -73,7 +73,8 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         g = df.gallery
         if facts.has_live_deployments and g is not None and \
                 g.permissions not in ("groups", "community") and g.permissions is not UNKNOWN:
-            valid = sorted((vf for vf in df.versions if vf.number is not None),
+            # v3: the newest kept are counted among versions that are not soft-deleted
+            valid = sorted((vf for vf in live if vf.number is not None),
                            key=lambda vf: vf.number, reverse=True)  # type: ignore[arg-type]
             newest = {id(vf) for vf in valid[:max(settings.keep_newest, 0)]}
             for vf in live:
@@ -83,9 +84,14 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
                 if not isinstance(v.published, datetime) or \
                         not days_between(now, v.published) > settings.unused_days:
                     continue
-                if v.block_deletion_before_end_of_life is True and \
-                        isinstance(vf.end_of_life, datetime) and not vf.end_of_life < now:
-                    continue
+                # v3: blocked when blockDeletionBeforeEndOfLife is true or absent and the
+                # end of life is absent or not past (a candidate must be safe to delete)
+                block = v.block_deletion_before_end_of_life
+                if block is not False:
+                    if block not in (True, None):
+                        continue  # unknown
+                    if not (isinstance(vf.end_of_life, datetime) and vf.end_of_life < now):
+                        continue
                 candidates.append(vf)
         if not too_many and not candidates:
             continue

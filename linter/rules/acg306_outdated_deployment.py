@@ -47,7 +47,10 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     grace = facts.settings.lifecycle.outdated_grace_days
     now = facts.now
     for dep in facts.deployments:
-        if not dep.pinned or dep.version is None or dep.definition is None:
+        # v3: a version known only from the soft-deleted listing can be what a deployment
+        # is pinned to; its end of life is then unknown, so never an error for it
+        entry = dep.soft_deleted_entry if dep.version is None else None
+        if not dep.pinned or (dep.version is None and entry is None) or dep.definition is None:
             continue
         region = dep.deployment.location
         if not isinstance(region, str):
@@ -58,13 +61,14 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         published = latest.version.published
         if not isinstance(published, datetime) or not days_between(now, published) > grace:
             continue
-        eol = dep.version.end_of_life
+        name = dep.version.version.name if dep.version is not None else entry.name
+        pinned_id = dep.version.version.id if dep.version is not None else entry.resource_arm_id
+        eol = dep.version.end_of_life if dep.version is not None else None
         past_eol = isinstance(eol, datetime) and eol < now
-        message = (f"pinned to {dep.version.version.name}; the latest in {region} is "
+        message = (f"pinned to {name}; the latest in {region} is "
                    f"{latest.version.name}, published {date_text(published)}")
         if past_eol:
-            message += f", and {dep.version.version.name} is past its end of life"
+            message += f", and {name} is past its end of life"
         yield make_finding(rule, dep, message, region=region,
                            level="error" if past_eol else None, at=("imageReference",),
-                           properties={"pinned": dep.version.version.id,
-                                       "latest": latest.version.id})
+                           properties={"pinned": pinned_id, "latest": latest.version.id})

@@ -56,7 +56,9 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         if any(vf.regions is UNKNOWN or any(r.excluded is UNKNOWN for r in vf.regions.values())
                for vf in df.versions):
             continue  # eligibility unknown
-        if df.versions and not any(vf.eligible for vf in df.versions):
+        # v3: a version known only from the soft-deleted listing counts as a version
+        count = len(df.versions) + len(df.soft_deleted_by_name)
+        if count and not any(vf.eligible for vf in df.versions):
             yield make_finding(rule, df, f"gallery shared by {gallery.permissions} offers "
-                               f"{len(df.versions)} version(s) of this definition, but none is "
+                               f"{count} version(s) of this definition, but none is "
                                "eligible for latest")

@@ -51,6 +51,7 @@ from ..model import UNKNOWN
 from ..names import subscription_of
 from ..sources.azure import ci
 from .base import make_finding
+from ..names import known_subscription
 from .registry import RuleMeta
 from .v2facts import des_ids
 
@@ -87,6 +88,8 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
                 # Only real subscriptions are compared (documentation examples carry
                 # placeholders such as {subscriptionId}).
                 if _GUID.fullmatch(sub) and _GUID.fullmatch(v.subscription_id) and \
+                        known_subscription(v.subscription_id, v.source) is not None and \
+                        known_subscription(sub, v.source) is not None and \
                         sub != v.subscription_id.lower():
                     errors.append(f"(c) disk encryption set {des} in {tr.name} is in subscription "
                                   f"{sub}, not the version's {v.subscription_id}")

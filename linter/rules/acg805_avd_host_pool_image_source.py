@@ -49,7 +49,7 @@ from typing import Any, Iterator
 
 from ..facts import Facts
 from ..findings import Finding
-from ..names import definition_id_of, subscription_of
+from ..names import definition_id_of, known_subscription, subscription_of
 from .avd import gallery_image, host_pools
 from .base import make_finding
 from .registry import RuleMeta
@@ -104,7 +104,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
                                        "version"))
             if not gallery_image(ref):
                 continue
-            pool_sub = subscription_of(hp.pool.id)
+            pool_sub = known_subscription(subscription_of(hp.pool.id), hp.pool.source)
             if pool_sub and subscription_of(ref) != pool_sub:
                 parts.append(("error", "(b) its session host configuration's "
                                        "customInfo.resourceId is a gallery image in another "

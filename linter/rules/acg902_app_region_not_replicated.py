@@ -41,8 +41,14 @@ RULE = RuleMeta(id="ACG902", name="app-region-not-replicated", level="error",
 
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
+    by_app: dict[str, list[Any]] = {}
+    for avf in facts.app_versions:
+        by_app.setdefault(avf.version.definition_id.lower(), []).append(avf)
+
     def failing(ad: Any, ef: Any) -> str | None:
         region = ad.deployment.location
+        if ef.version is None and isinstance(region, str):
+            return _no_latest(ef, region, by_app)
         if ef.version is None or ef.version.regions is UNKNOWN or not isinstance(region, str):
             return None
         if region in ef.version.regions:
@@ -51,3 +57,21 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
                 f"(targets: {', '.join(sorted(ef.version.regions)) or 'none'})")
 
     yield from app_findings(facts, rule, failing)
+
+
+def _no_latest(ef: Any, region: str, by_app: dict[str, list[Any]]) -> str | None:
+    """v3: an entry ending in `latest` whose application, or a version of it, is in the
+    run, but no version of it resolves as latest in the deployment's region."""
+    rid = ef.entry.package_reference_id
+    key = getattr(ef, "application_key", None)
+    if not isinstance(rid, str) or key is None or \
+            rid.rstrip("/").rsplit("/", 1)[-1].lower() != "latest":
+        return None
+    versions = by_app.get(key, [])
+    if ef.application is None and not versions:
+        return None  # nothing of that application is in the run: unknown
+    if any(v.regions is UNKNOWN for v in versions):
+        return None
+    name = key.rsplit("/", 1)[-1]
+    return (f"no version of application {name} resolves as latest in {region} (none is "
+            "replicated there and eligible)")

@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from ..facts import DefinitionFacts, DeploymentFacts, Facts, VersionFacts, glob_match
 from ..model import UNKNOWN, Gallery
+from ..names import known_subscription
 
 
 def _low(value: Any) -> Any:
@@ -56,6 +57,8 @@ def _gallery_fields(facts: Facts) -> dict[str, Callable[[Gallery], Any]]:
     def unapproved(g: Gallery, kind: str, allowed: set[str]) -> Any:
         if g.groups is None:
             return UNKNOWN
+        if kind == "subscriptions" and known_subscription(g.subscription_id, g.source) is None:
+            return ()  # v3: its own subscription is unknown (a placeholder): quiet
         own = {g.subscription_id.lower()} if kind == "subscriptions" else set()
         # v2: the gallery's own subscription is never unapproved.
         return tuple(sorted(i for i in g.groups.get(kind, ())

@@ -625,11 +625,11 @@ _OS_PROFILE_ARGS = ("admin_username", "admin_password", "admin_ssh_key", "custom
 
 
 def _os_profile(a: dict) -> Any:
+    """v3: "set" includes a value known only after apply (`after_unknown`): the osProfile
+    is absent only when every argument is absent from both `after` and `after_unknown`."""
     values = [a.get(k) for k in _OS_PROFILE_ARGS]
-    if any(v not in (None, "", [], UNKNOWN) for v in values):
+    if any(v not in (None, "", []) for v in values):
         return {"present": True}
-    if any(v is UNKNOWN for v in values):
-        return UNKNOWN
     return None
 
 
