@@ -943,3 +943,18 @@ def test_a_production_scope_never_matches_through_a_placeholder(tmp_path):
     settings = Settings(environments=Environments(production_scopes=(
         "/subscriptions/*/resourceGroups/rg-prod-*",)))
     assert in_production_scope(zero, settings)  # the resource group is known
+
+
+def test_acg610_d_a_shallow_build_into_another_region_or_with_replicas(tmp_path):
+    files = {"estate.json": estate_json(),
+             "away.pkr.hcl": packer('use_shallow_replication = true\n'
+                                    'target_region { name = "northeurope" }', name="away"),
+             "many.pkr.hcl": packer('use_shallow_replication = true', name="many",
+                                    top="shared_image_gallery_replica_count = 2"),
+             "home.pkr.hcl": packer('use_shallow_replication = true\n'
+                                    'target_region { name = "westeurope" }', name="home")}
+    found = of_rule(lint_files(tmp_path, files, rules=["ACG610"]), "ACG610")
+    got = {f.pipeline.rsplit(".", 1)[-1]: f.message for f in found}
+    assert sorted(got) == ["away", "many"]
+    assert "a target region other than the build location" in got["away"]
+    assert "shared_image_gallery_replica_count above 1" in got["many"]

@@ -123,9 +123,10 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             extra = (0.0,)
         if isinstance(size_gb, (int, float)) and dep.full_caching is not UNKNOWN and \
                 dep.diff_placement is not UNKNOWN:
+            # without a placement, every placement the size supports (each one known)
             placements = [placement] if placement in _CAPACITY else (
-                sorted(p for p in supported if p in _CAPACITY) if placement is None and
-                supported else [])
+                sorted(supported) if placement is None and supported and
+                all(p in _CAPACITY for p in supported) else [])
             known = [(p, _capacity(caps, p, cap)) for p in placements]
             if known and all(c is not None for _, c in known) and \
                     all(_too_small(size_gb, c, full, extra) for _, c in known):

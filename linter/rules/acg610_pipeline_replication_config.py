@@ -111,7 +111,7 @@ def _packer(args: Any, dest: dict[str, Any]) -> list[tuple[str, str]]:
         where = {region(n) for n in names if isinstance(n, str)}
         build = region(location) if isinstance(location, str) else None
         reasons = []
-        if len(where | ({build} if build and names else set())) > 1:
+        if len(where) > 1:
             reasons.append("more than one target region")
         elif build and where and where != {build}:
             reasons.append("a target region other than the build location")
