@@ -1,6 +1,7 @@
 """Every rule can be turned off and re-levelled from config (checked on the sample,
 where every rule fires)."""
 
+import json
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,10 +19,31 @@ NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
 REGISTRY = load_registry()
 
 
+# The sample is rows, so ACG108 (snapshots only) gets a small snapshot of its own: a
+# definition with no versions, exported the day before NOW.
+SNAPSHOT = {
+    "kind": "gallerylint.snapshot", "schemaVersion": 1,
+    "metadata": {"toolVersion": "0.1.0", "createdAt": "2026-11-20T12:00:00Z",
+                 "source": "resource-graph", "subscriptions": [], "failedScopes": []},
+    "galleries": [], "imageVersions": [], "virtualMachines": [],
+    "virtualMachineScaleSets": [],
+    "imageDefinitions": [{
+        "id": "/subscriptions/55555555-5555-4555-8555-555555555555/resourceGroups/rg/"
+              "providers/Microsoft.Compute/galleries/old/images/empty",
+        "name": "empty", "type": "Microsoft.Compute/galleries/images",
+        "location": "westeurope",
+        "properties": {"identifier": {"publisher": "p", "offer": "o", "sku": "s"},
+                       "osType": "Linux", "osState": "Generalized",
+                       "hyperVGeneration": "V2", "endOfLifeDate": "2030-01-01T00:00:00Z"}}],
+}
+
+
 @pytest.fixture(scope="module")
-def sample():
+def sample(tmp_path_factory):
     settings = config_module.load(SAMPLE / ".gallerylint.yaml")
-    inventory = load_paths([str(SAMPLE)])
+    snapshot = tmp_path_factory.mktemp("snap") / "snapshot.json"
+    snapshot.write_text(json.dumps(SNAPSHOT))
+    inventory = load_paths([str(SAMPLE), str(snapshot)])
     baseline = run([], settings, NOW, registry=REGISTRY, inventory=inventory).findings
     return settings, inventory, baseline
 

@@ -870,7 +870,8 @@ def configured_addresses(doc: Any) -> set[tuple[str, str]]:
         prefix, node, depth = stack.pop()
         if not isinstance(node, dict) or depth > 64 or len(out) > 100_000:
             continue
-        for res in node.get("resources") or []:
+        resources = node.get("resources")
+        for res in resources if isinstance(resources, list) else []:
             if isinstance(res, dict) and isinstance(res.get("address"), str) and \
                     isinstance(res.get("type"), str) and res.get("mode", "managed") == "managed":
                 out.add((prefix + res["address"], res["type"]))
