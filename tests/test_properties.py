@@ -224,7 +224,11 @@ FORMS = [ROOT / "samples" / "iac" / "classic" / "azuredeploy.json",
          ROOT / "samples" / "iac" / "terraform" / "plan.json",
          ROOT / "samples" / "contoso" / "image-versions.json",
          ROOT / "samples" / "contoso" / "virtual-machines.json",
-         ROOT / "samples" / "bodies" / "image-version.json"]
+         ROOT / "samples" / "bodies" / "image-version.json",
+         # catalog v3: AVD, Image Builder, managed images, ephemeral OS disks
+         ROOT / "samples" / "contoso" / "catalog-v3.json",
+         ROOT / "samples" / "contoso" / "deploy-v3.json",
+         ROOT / "samples" / "contoso" / "pipelines" / "aib-win11.json"]
 ONE_OF_EACH_TYPE = [None, True, 7, -1, 2.5, "", "text", [], [1, "x"], {}, {"a": [1]}]
 
 

@@ -606,7 +606,7 @@ def _configured(reader: "_PlanReader", rc: dict, a: dict, argument: str) -> bool
     relative = address[len(module) + 1:] if module and address.startswith(module + ".") \
         else address
     return any(isinstance(res, dict) and res.get("address") == relative and
-               argument in (res.get("expressions") or {})
+               isinstance(res.get("expressions"), dict) and argument in res["expressions"]
                for res in reader._config_resources(module))
 
 
