@@ -13,7 +13,7 @@ regopy, whose allocator replaces the C++ one, re2 aborted in `free()`.)
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import EngineError, InputError
 
@@ -39,17 +39,23 @@ def _match_all(pattern: str, names: list[str]) -> list[bool]:
     return [compiled.fullmatch(name) is not None for name in names]
 
 
-def full_matches(key: str, pattern: str, names: Sequence[str]) -> list[bool]:
-    """Whether each name matches the whole pattern, computed within MATCH_SECONDS."""
+def _bounded(key: str, function: Callable[..., list[Any]], pattern: str,
+             names: Sequence[str]) -> list[Any]:
+    """function(pattern, names) in the isolated child, within MATCH_SECONDS."""
     if not names:
         return []
     from .engines.isolation import run_isolated
     try:
-        return run_isolated(_match_all, (pattern, list(names)), MATCH_SECONDS, key)
+        return run_isolated(function, (pattern, list(names)), MATCH_SECONDS, key)
     except EngineError:
         raise InputError(None, f"{key}: matching the names took more than {MATCH_SECONDS:g} s "
                          "(a pattern that backtracks: nested or overlapping repetition)",
                          hint=f"simplify {key}, e.g. no (a|a)* or (a+)+") from None
+
+
+def full_matches(key: str, pattern: str, names: Sequence[str]) -> list[bool]:
+    """Whether each name matches the whole pattern, computed within MATCH_SECONDS."""
+    return _bounded(key, _match_all, pattern, names)
 
 
 def _remove_first(pattern: str, names: list[str]) -> list[str]:
@@ -59,12 +65,4 @@ def _remove_first(pattern: str, names: list[str]) -> list[str]:
 
 def first_match_removed(key: str, pattern: str, names: Sequence[str]) -> list[str]:
     """Each name with the first match of the pattern removed, within MATCH_SECONDS."""
-    if not names:
-        return []
-    from .engines.isolation import run_isolated
-    try:
-        return run_isolated(_remove_first, (pattern, list(names)), MATCH_SECONDS, key)
-    except EngineError:
-        raise InputError(None, f"{key}: matching the names took more than {MATCH_SECONDS:g} s "
-                         "(a pattern that backtracks: nested or overlapping repetition)",
-                         hint=f"simplify {key}, e.g. no (a|a)* or (a+)+") from None
+    return _bounded(key, _remove_first, pattern, names)
