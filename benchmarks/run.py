@@ -56,12 +56,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--template-lines", type=int, default=5000)
     parser.add_argument("--plan-vms", type=int, default=200)
+    parser.add_argument("--startup-runs", type=int, default=15,
+                        help="whole-process runs of a lint of an empty input (0: skip)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     print(f"{'shape':>14} {'versions':>9} {'VMs':>9} {'MB':>6} {'json.loads s':>12} "
           f"{'lint s':>8} {'ratio':>6} {'loads RSS MB':>12} {'lint RSS MB':>11} {'ratio':>6} "
           "findings")
-    for shape in args.shapes.split(","):
+    if args.startup_runs:
+        low, middle = startup(args.data, args.startup_runs)
+        print(f"start-up, an empty input, whole process: min {low:.3f} s, median "
+              f"{middle:.3f} s over {args.startup_runs} runs")
+    for shape in args.shapes.split(",") if args.sizes else ():
         for size in (int(s) for s in args.sizes.split(",")):
             folder = args.data / f"estate-{shape}-{size}"
             if not (folder / "image-versions.json").exists():
@@ -99,12 +105,35 @@ def main() -> None:
               f"{whole_process(folder / 'plan.json'):.2f} s, {lint['findings']} findings")
 
 
+def command() -> list[str]:
+    """`gallerylint` as users run it: the console script beside this interpreter (a module
+    run with -m is compiled from source on every start, never from its .pyc)."""
+    script = Path(sys.executable).with_name("gallerylint")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "linter.cli"]
+
+
+def startup(data: Path, runs: int) -> tuple[float, float]:
+    """(min, median) wall time of `gallerylint lint` on an empty resources file."""
+    import statistics
+    import time
+    data.mkdir(parents=True, exist_ok=True)
+    empty = data / "empty.json"
+    empty.write_text('{"value": []}')
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*command(), "lint", str(empty), "--allow-empty", "-q"],
+                       capture_output=True, cwd=HERE.parent)
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
 def whole_process(path: Path) -> float:
     """Wall time of `gallerylint lint PATH` as a user runs it (interpreter start included)."""
     import time
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "linter.cli", "lint", str(path), "--now",
-                    "2026-11-21T00:00:00Z"], capture_output=True, cwd=HERE.parent)
+    subprocess.run([*command(), "lint", str(path), "--now", "2026-11-21T00:00:00Z"],
+                   capture_output=True, cwd=HERE.parent)
     return time.perf_counter() - start
 
 

@@ -22,7 +22,7 @@ CONFIG_NAMES = (".gallerylint.yaml", ".gallerylint.yml")
 LEVELS = ("error", "warning", "note")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Limits:
     galleries: int = 100
     definitions: int = 1000
@@ -37,7 +37,7 @@ class Limits:
     app_versions: int = 300
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Lifecycle:
     eol_warning_days: float = 30
     max_image_age_days: float = 90
@@ -45,7 +45,7 @@ class Lifecycle:
     require_block_deletion: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Storage:
     zone_redundant_regions: tuple[str, ...] = ()
     shallow_max_instances: int = 20
@@ -55,7 +55,7 @@ class Storage:
     ephemeral_max_os_disk_gib: float = 2040  # v3: ACG406's cap on ephemeral capacity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Sharing:
     allowed_community_galleries: tuple[str, ...] = ()
     allowed_subscriptions: tuple[str, ...] = ()
@@ -64,33 +64,33 @@ class Sharing:
     allowed_community_images: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Replication:
     vms_per_replica: int = 20
     instances_per_replica: int = 600
     production_min_replicas: int = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Retention:
     max_versions_per_definition: int = 50
     keep_newest: int = 3
     unused_days: float = 180
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Encryption:
     require_cmk: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Environments:
     production_galleries: tuple[str, ...] = ()
     production_tag_values: tuple[str, ...] = ("prod", "production")
     production_scopes: tuple[str, ...] = ()  # v3: subscriptions and resource groups
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Metadata:
     """v3: ACG106, image metadata as tags."""
 
@@ -102,7 +102,7 @@ class Metadata:
     expiry_tolerance_days: float = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Pipelines:
     """v3: ACG109, ACG110, ACG313, ACG508."""
 
@@ -113,7 +113,7 @@ class Pipelines:
     require_validation: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Sprawl:
     """v3: ACG108."""
 
@@ -122,7 +122,7 @@ class Sprawl:
     name_stem_pattern: str = r"[-_.]?[vV]?[0-9]+([._-][0-9]+)*$"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ImageSources:
     """v3: ACG611, ACG804 (the `sources` section)."""
 
@@ -133,31 +133,31 @@ class ImageSources:
     managed_image_max_scale_set: int = 600
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Avd:
     """v3: ACG806."""
 
     host_drift_days: float = 45
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Naming:
     gallery: str | None = None
     definition: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Reporting:
     group_over: int = 10
     category: str = "gallerylint/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Paths:
     exclude: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class InputLimits:
     max_file_bytes: int = 1 << 30
     max_yaml_alias_nodes: int = 10_000
@@ -166,7 +166,7 @@ class InputLimits:
     bicep_timeout_seconds: float = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Gate:
     """`gate`: the level that fails a deployment, and per environment (`--environment`)
     its own `fail_on`, `rules` and `skip_rules` (product.md, "Gate")."""
@@ -183,7 +183,7 @@ class Gate:
                 tuple(entry.get("skip_rules", ())))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class EngineSettings:
     name: str = "embedded"
     opa_url: str | None = None
@@ -192,13 +192,13 @@ class EngineSettings:
     mode: str = "auto"  # OPA: auto | upload | served (linter/engines/opa.py)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RuleSetting:
     enabled: bool | None = None
     level: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Waiver:
     rule: str
     resource: str
@@ -207,7 +207,7 @@ class Waiver:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Settings:
     limits: Limits = field(default_factory=Limits)
     lifecycle: Lifecycle = field(default_factory=Lifecycle)

@@ -74,7 +74,7 @@ def glob_match(patterns: Iterable[str], *candidates: Any) -> bool:
     return False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RegionFacts:
     region: str
     replicas: Any  # int | UNKNOWN: effective replicas
@@ -83,7 +83,7 @@ class RegionFacts:
     index: int | None  # targetRegions index, None for the implicit source region
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Usage:
     """Deployments of one version in one region (VMs of a Flexible scale set whose
     scale set is in the input count through that scale set only)."""
@@ -95,7 +95,7 @@ class Usage:
     deployments: list["DeploymentFacts"] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class VersionFacts:
     version: ImageVersion
     definition: "DefinitionFacts | None"
@@ -125,7 +125,7 @@ class VersionFacts:
         return sum(u.vms + u.scale_set_instances for u in self.usage.values())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class DefinitionFacts:
     definition: ImageDefinition
     gallery: Gallery | None
@@ -185,7 +185,7 @@ class DefinitionFacts:
         return self.allowed_security_types_for(None)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class DeploymentFacts:
     deployment: Deployment
     reference: str | None  # the gallery image reference, as given
@@ -220,7 +220,7 @@ class DeploymentFacts:
         return self.reference
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class AppVersionFacts:
     version: ImageVersion  # an application version (kind "app")
     application: Application | None
@@ -229,7 +229,7 @@ class AppVersionFacts:
     end_of_life: Any  # own publishingProfile.endOfLifeDate, else the application's
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class AppEntryFacts:
     entry: AppReference
     application: Application | None = None
@@ -237,7 +237,7 @@ class AppEntryFacts:
     application_key: str | None = None  # .../galleries/{g}/applications/{a}, lowercased
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class AppDeploymentFacts:
     deployment: Deployment
     entries: list[AppEntryFacts]
@@ -245,13 +245,13 @@ class AppDeploymentFacts:
     image: DeploymentFacts | None = None  # the gallery-image deployment facts, if any
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RegionCount:
     count: int
     first: Source  # the first resource counted, where a subscription finding is located
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Facts:
     now: datetime
     settings: Settings
@@ -328,7 +328,7 @@ class Facts:
 
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ComputeFacts:
     deployment: Deployment
     facts: DeploymentFacts | None  # None: its image is not a gallery image

@@ -5,6 +5,11 @@ Frozen dataclasses with slots: an estate of a million VMs is a million
 a reference to the resource's raw ARM `properties` (kept, not copied, so that
 a user rule can read a property no built-in rule needs).
 
+Records compare by identity (`eq=False`) and carry no generated `repr`: nothing
+compares two resources field by field, and each generated method is code compiled
+when the module is imported, which is most of gallerylint's start-up (issue #24).
+`Source` keeps value equality: locations are compared.
+
 Values that an input cannot carry (a template expression that could not be
 evaluated, a Terraform value known only after apply) are `UNKNOWN`; rules
 treat an unknown value as "not a violation".
@@ -69,7 +74,7 @@ class Source:
         return self.line, self.column
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Gallery:
     id: str
     name: str
@@ -87,7 +92,7 @@ class Gallery:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ImageDefinition:
     id: str
     gallery_id: str
@@ -118,7 +123,7 @@ class ImageDefinition:
     provisioning_state: Any = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class TargetRegion:
     name: str  # normalised
     regional_replica_count: Any  # int | None | UNKNOWN
@@ -129,7 +134,7 @@ class TargetRegion:
     encryption: Any = None  # the region's `encryption` object as given, None when absent
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ImageVersion:
     id: str
     definition_id: str
@@ -174,7 +179,7 @@ class ImageVersion:
     kind: str = "image"  # "image" | "app"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Deployment:
     """A VM or a scale set whose image reference may name a gallery image."""
 
@@ -214,7 +219,7 @@ class Deployment:
     vtpm: Any = None  # securityProfile.uefiSettings.vTpmEnabled
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class AppReference:
     """One `applicationProfile.galleryApplications[]` entry."""
 
@@ -224,7 +229,7 @@ class AppReference:
     index: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Application:
     """A VM application (`Microsoft.Compute/galleries/applications`)."""
 
@@ -239,7 +244,7 @@ class Application:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SoftDeletedEntry:
     """An entry of a gallery's soft-deleted listing (recycle bin)."""
 
@@ -250,7 +255,7 @@ class SoftDeletedEntry:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SizeSku:
     """A `virtualMachines` item of the Resource SKUs list."""
 
@@ -260,7 +265,7 @@ class SizeSku:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Pipeline:
     """v3: a pipeline that publishes images (rules.md, "Pipelines (v3)"): an Azure Image
     Builder template, or a Packer `azure-arm` source as one build runs it.
@@ -286,7 +291,7 @@ class Pipeline:
         return self.source.form in ("azure", "snapshot")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Resource:
     """v3: a resource that rules read as given: an AVD host pool, session host or
     session host configuration, or a managed image (`Microsoft.Compute/images`)."""
@@ -302,7 +307,7 @@ class Resource:
     source: Source
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Inventory:
     galleries: list[Gallery] = field(default_factory=list)
     definitions: list[ImageDefinition] = field(default_factory=list)
