@@ -273,7 +273,7 @@ class Facts:
     # rules.md lists, never part of latest, usage or counts.
     planned: list[VersionFacts] = field(default_factory=list)
     sku_index: dict[str, list[Any]] | None = None  # Resource SKUs by size, built on first use
-    _compute: list["ComputeFacts"] | None = None
+    _by_deployment: dict[int, "DeploymentFacts"] | None = None
     _production_pipelines: set[str] | None = None
 
     def production_pipeline(self, pipeline_id: str) -> bool:
@@ -313,18 +313,16 @@ class Facts:
                 out += [(p, vf, block) for vf in planned]
         return out
 
-    def compute(self) -> list["ComputeFacts"]:
-        """v3: every compute resource (VM or scale set, whatever its image), with its
-        gallery-image facts when it has them and whether it is production."""
-        if self._compute is None:
-            by_id = {id(df.deployment): df for df in self.deployments}
-            out = []
-            for dep in self.inventory.deployments:
-                df = by_id.get(id(dep))
-                out.append(ComputeFacts(dep, df, bool(df and df.production) or
-                                        is_production_compute(dep, self.settings)))
-            self._compute = out
-        return self._compute
+    def compute_facts(self, dep: Deployment) -> "ComputeFacts":
+        """v3: a compute resource (VM or scale set, whatever its image) with its
+        gallery-image facts when it has them and whether it is production. Rules filter
+        the inventory's deployments first and ask this for the few that matter: an
+        estate of a million VMs never gets a million of these."""
+        if self._by_deployment is None:
+            self._by_deployment = {id(df.deployment): df for df in self.deployments}
+        df = self._by_deployment.get(id(dep))
+        return ComputeFacts(dep, df, bool(df and df.production) or
+                            is_production_compute(dep, self.settings))
 
 
 
@@ -438,10 +436,10 @@ def image_source(dep: Deployment) -> Any:
     input cannot tell, None when nothing applies."""
     refs = (dep.image_id, dep.shared_image_id, dep.community_image_id)
     for ref in refs:
-        if isinstance(ref, str) and (parse_gallery_path(ref) is not None and
-                                     parse_gallery_path(ref).group("image") or
-                                     _SHARED_REF.match(ref)):
-            return ("gallery", ref)
+        if ref.__class__ is str:
+            m = parse_gallery_path(ref)
+            if (m is not None and m.group("image")) or _SHARED_REF.match(ref):
+                return ("gallery", ref)
     if isinstance(dep.image_id, str) and _MANAGED_IMAGE.match(dep.image_id.strip()):
         return ("managed", dep.image_id)
     if any(r is UNKNOWN for r in refs) or dep.marketplace is UNKNOWN:

@@ -93,10 +93,10 @@ def _too_small(size_gb: float, capacity: float, full: bool, extra: tuple[float, 
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     cap = facts.settings.storage.ephemeral_max_os_disk_gib
-    for cf in facts.compute():
-        dep = cf.deployment
-        if dep.source.form not in _IAC or dep.ephemeral_os_disk is not True:
+    for dep in facts.inventory.deployments:
+        if dep.ephemeral_os_disk is not True or dep.source.form not in _IAC:
             continue
+        cf = facts.compute_facts(dep)
         parts = []
         df = cf.facts
         if df is not None and df.definition is not None and \

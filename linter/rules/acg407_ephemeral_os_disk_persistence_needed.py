@@ -93,8 +93,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             if isinstance(vm_id, str):
                 personal[vm_id.lower()] = f"{hp.pool.name} ({kind})"
     ephemeral = {}
-    for cf in facts.compute():
-        dep = cf.deployment
+    for dep in facts.inventory.deployments:
         if dep.ephemeral_os_disk is not True:
             continue
         ephemeral[dep.id.lower()] = dep
@@ -108,6 +107,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             parts.append(f"(b) storage.persistent_os_disk entry {entry!r} says its OS disk "
                          "must persist")
         if parts:
+            cf = facts.compute_facts(dep)
             yield make_finding(rule, cf.subject, f"ephemeral OS disk of {dep.name}: " +
                                "; ".join(parts), at=("diffDiskSettings",),
                                never_grouped=cf.facts is None)

@@ -51,14 +51,14 @@ RULE = RuleMeta(id="ACG611", name="managed-image-at-scale", level="warning",
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     limits = facts.settings.sources
-    for cf in facts.compute():
-        dep = cf.deployment
+    for dep in facts.inventory.deployments:
         if dep.kind != "vmss" or isinstance(dep.capacity, bool) or \
                 not isinstance(dep.capacity, int):
             continue
         found = image_source(dep)
         if not isinstance(found, tuple) or found[0] != "managed":
             continue
+        cf = facts.compute_facts(dep)
         image = str(found[1]).rsplit("/", 1)[-1]
         if dep.capacity > limits.managed_image_max_scale_set:
             yield make_finding(

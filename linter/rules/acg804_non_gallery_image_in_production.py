@@ -78,13 +78,13 @@ def noun(dep: Any) -> str:
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     sources = facts.settings.sources
     scale_sets = {d.id.lower() for d in facts.inventory.deployments if d.kind == "vmss"}
-    for cf in facts.compute():
-        dep = cf.deployment
+    for dep in facts.inventory.deployments:
         if dep.scale_set_id is not None and dep.scale_set_id.lower() in scale_sets:
             continue  # judged through its scale set
         found = image_source(dep)
         if not isinstance(found, tuple) or found[0] == "gallery":
             continue
+        cf = facts.compute_facts(dep)
         kind, detail = found
         if kind == "marketplace" and glob_match(sources.allowed_marketplace, detail):
             continue

@@ -775,13 +775,16 @@ def _projected_v3(get: Any, is_vmss: bool) -> dict[str, Any]:
     """The catalog v3 columns of a projected row (exports before v3 have none)."""
     diff = get("diffDiskSettings")
     settings = diff if isinstance(diff, dict) else {}
-    ref = {"publisher": get("imagePublisher"), "offer": get("imageOffer"),
-           "sku": get("imageSku"), "id": get("imageId"),
-           "sharedGalleryImageId": get("sharedGalleryImageId"),
-           "communityGalleryImageId": get("communityGalleryImageId")}
+    publisher = get("imagePublisher")
+    marketplace = None
+    if publisher:  # most rows name a gallery image: no reference to build for them
+        marketplace = _marketplace({
+            "publisher": publisher, "offer": get("imageOffer"), "sku": get("imageSku"),
+            "id": get("imageId"), "sharedGalleryImageId": get("sharedGalleryImageId"),
+            "communityGalleryImageId": get("communityGalleryImageId")})
     create = _text(get("osDiskCreateOption"))
     return {
-        "marketplace": _marketplace(ref),
+        "marketplace": marketplace,
         "unmanaged": bool(get("osDiskVhdUri") or get("osDiskImageUri") or (
             is_vmss and get("vhdContainers"))),
         "attached": not is_vmss and isinstance(create, str) and create.lower() == "attach",
