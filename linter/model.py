@@ -64,6 +64,12 @@ class Source:
     def from_iac(self) -> bool:
         return self.form in ("template", "plan", "terraform")
 
+    @property
+    def live(self) -> bool:
+        """Read from what Azure holds (a snapshot, raw Azure JSON or YAML), not from a file
+        people write (templates, plans, Terraform source, Packer templates)."""
+        return self.form in ("azure", "snapshot", "yaml")
+
     def line_of(self, *paths: str) -> tuple[int, int]:
         """The (line, column) of the first property path known, else the resource's."""
         if self.properties:
@@ -288,7 +294,7 @@ class Pipeline:
 
     @property
     def live(self) -> bool:
-        return self.source.form in ("azure", "snapshot")
+        return self.source.live
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)

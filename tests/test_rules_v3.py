@@ -958,3 +958,15 @@ def test_acg610_d_a_shallow_build_into_another_region_or_with_replicas(tmp_path)
     assert sorted(got) == ["away", "many"]
     assert "a target region other than the build location" in got["away"]
     assert "shared_image_gallery_replica_count above 1" in got["many"]
+
+
+def test_acg313_judges_a_live_template_read_from_yaml(tmp_path):
+    """YAML is a live form like raw Azure JSON: its Image Builder templates have run state."""
+    from ruamel.yaml import YAML
+    failed = aib(name="failed")
+    failed["properties"] = {**aib_properties(), "lastRunStatus": {"runState": "Failed"}}
+    path = tmp_path / "templates.yaml"
+    with path.open("w") as fh:
+        YAML(typ="safe", pure=True).dump({"value": estate(failed)}, fh)
+    [f] = of_rule(lint_path(path, ["ACG313"]), "ACG313")
+    assert f.resource_id.endswith("/failed")

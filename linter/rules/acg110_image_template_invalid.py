@@ -60,6 +60,7 @@ from ..findings import Finding
 from ..model import Pipeline
 from ..names import known_subscription, subscription_of
 from .base import make_finding
+from .pipelines import managed_image
 from .registry import RuleMeta
 
 RULE = RuleMeta(id="ACG110", name="image-template-invalid", level="error",
@@ -173,8 +174,7 @@ def _source(p: Pipeline, facts: Facts) -> list[str]:
                 subscription_of(image) != p.subscription_id.lower():
             out.append("(f) the ManagedImage source is in another subscription than the "
                        "template")
-        managed = next((r for r in facts.inventory.others if r.kind == "microsoft.compute/images"
-                        and r.id.lower() == image.lower()), None)
+        managed = managed_image(facts, image)
         if managed is not None and where and isinstance(managed.location, str) and \
                 managed.location and managed.location != where:
             out.append(f"(f) the ManagedImage source is in {managed.location}, the template "

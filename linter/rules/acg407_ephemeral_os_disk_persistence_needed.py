@@ -52,9 +52,6 @@ RULE = RuleMeta(id="ACG407", name="ephemeral-os-disk-persistence-needed", level=
                 tags=("storage", "deployments", "reliability"), related=("ACG406", "ACG805"),
                 config=("storage.persistent_os_disk",))
 
-_LIVE = ("azure", "snapshot", "yaml")
-
-
 def _selected(dep: Any, entries: tuple[str, ...]) -> str | None:
     tags = {str(k).lower(): v for k, v in (dep.tags or {}).items()}
     for entry in entries:
@@ -99,7 +96,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
         ephemeral[dep.id.lower()] = dep
         parts = []
         pool = personal.get(dep.id.lower())
-        if pool is not None and dep.source.form in _LIVE:
+        if pool is not None and dep.source.live:
             parts.append(f"(a) it is a session host of the host pool {pool}, which is not "
                          "Pooled: AVD supports ephemeral OS disks only in pooled host pools")
         entry = _selected(dep, entries) if entries else None

@@ -61,7 +61,6 @@ RULE = RuleMeta(id="ACG707", name="trusted-launch-downgrade", level="warning",
                         "environments.production_scopes"))
 
 _SUPPORTS = ("trustedlaunchsupported", "trustedlaunchandconfidentialvmsupported")
-_LIVE = ("azure", "snapshot", "yaml")
 
 
 def _downgrade(dep: Any) -> str | None:
@@ -72,7 +71,7 @@ def _downgrade(dep: Any) -> str | None:
     kind = security.lower() if isinstance(security, str) else None
     if kind == "standard" and form not in ("plan", "terraform"):
         return "(a) its security type is Standard"
-    if kind is None and form in _LIVE:
+    if kind is None and dep.source.live:
         return "(a) it runs without Trusted Launch (Standard)"
     if kind == "trustedlaunch":
         off = [name for name, value in (("secure boot", dep.secure_boot), ("vTPM", dep.vtpm))

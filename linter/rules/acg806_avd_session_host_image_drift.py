@@ -50,9 +50,6 @@ RULE = RuleMeta(id="ACG806", name="avd-session-host-image-drift", level="warning
                 tags=("lifecycle", "avd", "deployments"), related=("ACG805", "ACG306"),
                 config=("avd.host_drift_days",))
 
-_LIVE = ("azure", "snapshot", "yaml")
-
-
 def _definition_key(df: Any) -> str:
     if df.definition is not None:
         return df.definition.definition.id
@@ -65,7 +62,7 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     drift_days = facts.settings.avd.host_drift_days
     by_vm = {df.deployment.id.lower(): df for df in facts.deployments}
     for hp in host_pools(facts):
-        if hp.pool.source.form not in _LIVE:
+        if not hp.pool.source.live:
             continue
         hosts = []
         for sh in hp.session_hosts:

@@ -11,10 +11,8 @@ from typing import Any
 from ..facts import Facts, in_production_scope
 from ..model import UNKNOWN, Resource
 from ..names import parse_gallery_path
+from ..sources.azure import HOST_POOL, SESSION_HOST, SESSION_HOST_CONFIG
 
-HOST_POOL = "microsoft.desktopvirtualization/hostpools"
-SESSION_HOST = "microsoft.desktopvirtualization/hostpools/sessionhosts"
-SESSION_HOST_CONFIG = "microsoft.desktopvirtualization/hostpools/sessionhostconfigurations"
 
 
 @dataclass

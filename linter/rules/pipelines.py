@@ -87,6 +87,13 @@ def _gallery(ref: str | None, p: Pipeline, facts: Facts) -> SourceImage:
     return out
 
 
+def managed_image(facts: Facts, image_id: str) -> Any:
+    """The managed image (`Microsoft.Compute/images`) of the run with that ARM ID, or None."""
+    low = image_id.lower()
+    return next((r for r in facts.inventory.others if r.kind == "microsoft.compute/images"
+                 and r.id.lower() == low), None)
+
+
 def definition_generation(d: Any) -> Any:
     """A definition's Hyper-V generation, lowercased, as ACG703 reads it: absent is V1
     below API 2025-03-03 and V2 from it, unknown without an API version."""
@@ -102,8 +109,7 @@ def source_generation(src: SourceImage, facts: Facts) -> Any:
     if src.kind == "gallery" and src.definition is not None:
         return definition_generation(src.definition.definition)
     if src.kind == "managed" and isinstance(src.id, str):
-        image = next((r for r in facts.inventory.others if r.kind == "microsoft.compute/images"
-                      and r.id.lower() == src.id.lower()), None)
+        image = managed_image(facts, src.id)
         value = image.properties.get("hyperVGeneration") if image is not None else None
         return value.lower() if isinstance(value, str) else UNKNOWN
     if src.kind == "marketplace" and isinstance(src.sku, str) and \
