@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
+
+from msgspec import Struct, field
+from msgspec.structs import fields, replace
 
 
 from .errors import InputError
@@ -22,8 +24,7 @@ CONFIG_NAMES = (".gallerylint.yaml", ".gallerylint.yml")
 LEVELS = ("error", "warning", "note")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Limits:
+class Limits(Struct, frozen=True, eq=False):
     galleries: int = 100
     definitions: int = 1000
     versions: int = 10000
@@ -37,16 +38,14 @@ class Limits:
     app_versions: int = 300
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Lifecycle:
+class Lifecycle(Struct, frozen=True, eq=False):
     eol_warning_days: float = 30
     max_image_age_days: float = 90
     outdated_grace_days: float = 30
     require_block_deletion: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Storage:
+class Storage(Struct, frozen=True, eq=False):
     zone_redundant_regions: tuple[str, ...] = ()
     shallow_max_instances: int = 20
     regions_without_zones: tuple[str, ...] = ()
@@ -55,8 +54,7 @@ class Storage:
     ephemeral_max_os_disk_gib: float = 2040  # v3: ACG406's cap on ephemeral capacity
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Sharing:
+class Sharing(Struct, frozen=True, eq=False):
     allowed_community_galleries: tuple[str, ...] = ()
     allowed_subscriptions: tuple[str, ...] = ()
     allowed_tenants: tuple[str, ...] = ()
@@ -64,34 +62,29 @@ class Sharing:
     allowed_community_images: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Replication:
+class Replication(Struct, frozen=True, eq=False):
     vms_per_replica: int = 20
     instances_per_replica: int = 600
     production_min_replicas: int = 3
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Retention:
+class Retention(Struct, frozen=True, eq=False):
     max_versions_per_definition: int = 50
     keep_newest: int = 3
     unused_days: float = 180
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Encryption:
+class Encryption(Struct, frozen=True, eq=False):
     require_cmk: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Environments:
+class Environments(Struct, frozen=True, eq=False):
     production_galleries: tuple[str, ...] = ()
     production_tag_values: tuple[str, ...] = ("prod", "production")
     production_scopes: tuple[str, ...] = ()  # v3: subscriptions and resource groups
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Metadata:
+class Metadata(Struct, frozen=True, eq=False):
     """v3: ACG106, image metadata as tags."""
 
     required_tags: tuple[str, ...] = ()
@@ -102,8 +95,7 @@ class Metadata:
     expiry_tolerance_days: float = 1
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Pipelines:
+class Pipelines(Struct, frozen=True, eq=False):
     """v3: ACG109, ACG110, ACG313, ACG508."""
 
     gen2_sku_patterns: tuple[str, ...] = ()
@@ -113,8 +105,7 @@ class Pipelines:
     require_validation: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Sprawl:
+class Sprawl(Struct, frozen=True, eq=False):
     """v3: ACG108."""
 
     similar_definitions: int = 0
@@ -122,8 +113,7 @@ class Sprawl:
     name_stem_pattern: str = r"[-_.]?[vV]?[0-9]+([._-][0-9]+)*$"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ImageSources:
+class ImageSources(Struct, frozen=True, eq=False):
     """v3: ACG611, ACG804 (the `sources` section)."""
 
     allowed_marketplace: tuple[str, ...] = ()
@@ -133,32 +123,27 @@ class ImageSources:
     managed_image_max_scale_set: int = 600
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Avd:
+class Avd(Struct, frozen=True, eq=False):
     """v3: ACG806."""
 
     host_drift_days: float = 45
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Naming:
+class Naming(Struct, frozen=True, eq=False):
     gallery: str | None = None
     definition: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Reporting:
+class Reporting(Struct, frozen=True, eq=False):
     group_over: int = 10
     category: str = "gallerylint/"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Paths:
+class Paths(Struct, frozen=True, eq=False):
     exclude: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class InputLimits:
+class InputLimits(Struct, frozen=True, eq=False):
     max_file_bytes: int = 1 << 30
     max_yaml_alias_nodes: int = 10_000
     max_depth: int = 64
@@ -166,8 +151,7 @@ class InputLimits:
     bicep_timeout_seconds: float = 60
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Gate:
+class Gate(Struct, frozen=True, eq=False):
     """`gate`: the level that fails a deployment, and per environment (`--environment`)
     its own `fail_on`, `rules` and `skip_rules` (product.md, "Gate")."""
 
@@ -183,8 +167,7 @@ class Gate:
                 tuple(entry.get("skip_rules", ())))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class EngineSettings:
+class EngineSettings(Struct, frozen=True, eq=False):
     name: str = "embedded"
     opa_url: str | None = None
     token_env: str | None = None
@@ -192,14 +175,12 @@ class EngineSettings:
     mode: str = "auto"  # OPA: auto | upload | served (linter/engines/opa.py)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class RuleSetting:
+class RuleSetting(Struct, frozen=True, eq=False):
     enabled: bool | None = None
     level: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Waiver:
+class Waiver(Struct, frozen=True, eq=False):
     rule: str
     resource: str
     reason: str
@@ -207,8 +188,7 @@ class Waiver:
     line: int | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Settings:
+class Settings(Struct, frozen=True, eq=False):
     limits: Limits = field(default_factory=Limits)
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     storage: Storage = field(default_factory=Storage)

@@ -34,7 +34,7 @@ def rules_markdown(rules: Sequence[Rule]) -> str:
 
 def configuration_markdown(rules: Sequence[Rule]) -> str:
     """The configuration reference, from the typed settings and their defaults."""
-    from dataclasses import fields
+    from msgspec.structs import fields
 
     from .config import _SECTIONS, Settings
 

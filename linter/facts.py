@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable
+
+from msgspec import Struct, field
 
 from .config import Settings
 from .model import (
@@ -74,8 +75,7 @@ def glob_match(patterns: Iterable[str], *candidates: Any) -> bool:
     return False
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class RegionFacts:
+class RegionFacts(Struct, eq=False):
     region: str
     replicas: Any  # int | UNKNOWN: effective replicas
     storage_type: Any  # str | UNKNOWN: effective storage type
@@ -83,8 +83,7 @@ class RegionFacts:
     index: int | None  # targetRegions index, None for the implicit source region
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class Usage:
+class Usage(Struct, eq=False):
     """Deployments of one version in one region (VMs of a Flexible scale set whose
     scale set is in the input count through that scale set only)."""
 
@@ -95,8 +94,7 @@ class Usage:
     deployments: list["DeploymentFacts"] = field(default_factory=list)
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class VersionFacts:
+class VersionFacts(Struct, eq=False):
     version: ImageVersion
     definition: "DefinitionFacts | None"
     gallery: Gallery | None
@@ -125,8 +123,7 @@ class VersionFacts:
         return sum(u.vms + u.scale_set_instances for u in self.usage.values())
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class DefinitionFacts:
+class DefinitionFacts(Struct, eq=False):
     definition: ImageDefinition
     gallery: Gallery | None
     versions: list[VersionFacts] = field(default_factory=list)
@@ -185,8 +182,7 @@ class DefinitionFacts:
         return self.allowed_security_types_for(None)
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class DeploymentFacts:
+class DeploymentFacts(Struct, eq=False):
     deployment: Deployment
     reference: str | None  # the gallery image reference, as given
     gallery: Gallery | None = None
@@ -220,8 +216,7 @@ class DeploymentFacts:
         return self.reference
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class AppVersionFacts:
+class AppVersionFacts(Struct, eq=False):
     version: ImageVersion  # an application version (kind "app")
     application: Application | None
     number: tuple[int, int, int] | None
@@ -229,30 +224,26 @@ class AppVersionFacts:
     end_of_life: Any  # own publishingProfile.endOfLifeDate, else the application's
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class AppEntryFacts:
+class AppEntryFacts(Struct, eq=False):
     entry: AppReference
     application: Application | None = None
     version: AppVersionFacts | None = None
     application_key: str | None = None  # .../galleries/{g}/applications/{a}, lowercased
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class AppDeploymentFacts:
+class AppDeploymentFacts(Struct, eq=False):
     deployment: Deployment
     entries: list[AppEntryFacts]
     production: bool = False
     image: DeploymentFacts | None = None  # the gallery-image deployment facts, if any
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class RegionCount:
+class RegionCount(Struct, eq=False):
     count: int
     first: Source  # the first resource counted, where a subscription finding is located
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class Facts:
+class Facts(Struct, eq=False):
     now: datetime
     settings: Settings
     inventory: Inventory
@@ -326,8 +317,7 @@ class Facts:
 
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class ComputeFacts:
+class ComputeFacts(Struct, eq=False):
     deployment: Deployment
     facts: DeploymentFacts | None  # None: its image is not a gallery image
     production: bool
@@ -559,7 +549,7 @@ def _planned_facts(inventory: Inventory, definition_by_id: dict[str, DefinitionF
     """Planned versions with their target definition from the run: by ARM ID, or, when
     the pipeline does not say the subscription, the one definition of the run whose
     resource group, gallery and name match (rules.md, "Planned versions")."""
-    from dataclasses import replace as _replace
+    from msgspec.structs import replace as _replace
 
     from .sources.packer import UNKNOWN_SUBSCRIPTION
     out = []

@@ -9,9 +9,11 @@ instances it adds, and gets one line per check, pass or fail (product.md,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
+
+from msgspec.structs import replace
 
 from .config import RuleSetting, Settings
 from .errors import InputError

@@ -2,7 +2,7 @@
 where every rule fires)."""
 
 import json
-from dataclasses import replace
+from msgspec.structs import replace
 from datetime import datetime, timezone
 from pathlib import Path
 

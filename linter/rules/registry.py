@@ -341,9 +341,9 @@ def _position(sources: dict[tuple[str, int, int], Any], key: Any) -> Any:
 
 
 def _sources_by_position(inventory: Any) -> dict[tuple[str, int, int], Any]:
-    import dataclasses
+    import msgspec
     sources: dict[tuple[str, int, int], Any] = {}
-    for f in dataclasses.fields(inventory):
+    for f in msgspec.structs.fields(inventory):
         value = getattr(inventory, f.name)
         if isinstance(value, list):
             for item in value:

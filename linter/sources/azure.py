@@ -548,7 +548,7 @@ def app_version(res: Mapping[str, Any], source: Source) -> ImageVersion:
     # An application version is read like an image version; its "definition" is the
     # application.
     v = version(res, source)
-    from dataclasses import replace
+    from msgspec.structs import replace
     return replace(v, definition_id=rid[:rid.lower().rfind("/versions/")], kind="app")
 
 

@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import replace
+from msgspec.structs import replace
 from typing import Iterable, Sequence
 
 from ..errors import InputError

@@ -8,7 +8,7 @@ properties sit at its top level), lists and Resource Graph rows.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 from typing import Any, Mapping
 
 from ..model import UNKNOWN, Pipeline, Source

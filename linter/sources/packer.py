@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
+
+from msgspec.structs import replace
 
 from ..errors import InputError
 from ..model import UNKNOWN, Inventory, Pipeline, Source
