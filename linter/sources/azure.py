@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from ..model import (
     UNKNOWN,
@@ -615,33 +615,6 @@ def _extended_location(value: Any) -> Any:
     return (t, n)
 
 
-def _deployment_v2(res: Mapping[str, Any], props: Mapping[str, Any], profile: Mapping[str, Any],
-                   storage: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    os_disk = _obj(ci(storage, "osDisk"))
-    if kind == VMSS:
-        sku = res.get("sku")
-        size = _str(ci(sku, "name")) if isinstance(sku, dict) else None
-    else:
-        size = _str(ci_path(props, "hardwareProfile", "vmSize"))
-    os_profile_value = ci(profile, "osProfile")
-    if os_profile_value is UNKNOWN:
-        os_profile: Any = UNKNOWN
-    else:
-        os_profile = isinstance(os_profile_value, dict) and bool(os_profile_value)
-    diff = ci(os_disk, "diffDiskSettings")
-    return {
-        **_deployment_v3(res, profile, storage, os_disk, diff, kind),
-        "vm_size": size,
-        "disk_controller_type": _low_str(ci(storage, "diskControllerType")),
-        "os_type": _low_str(ci(os_disk, "osType")),
-        "ephemeral_os_disk": UNKNOWN if diff is UNKNOWN else bool(diff),
-        "os_profile": os_profile,
-        "plan": _plan_of(res.get("plan")),
-        "extended_location": _extended_location(res.get("extendedLocation")),
-        "applications": _applications(ci(profile, "applicationProfile")),
-    }
-
-
 def _marketplace(ref: Any) -> Any:
     """`publisher:offer:sku` of an imageReference that names a Marketplace image and no
     gallery or managed image (rules.md, "Image sources of a deployment")."""
@@ -666,48 +639,8 @@ def _set(value: Any) -> Any:
     return bool(value)
 
 
-def _deployment_v3(res: Mapping[str, Any], profile: Mapping[str, Any],
-                   storage: Mapping[str, Any], os_disk: Mapping[str, Any], diff: Any,
-                   kind: str) -> dict[str, Any]:
-    vhd = _obj(ci(os_disk, "vhd")).get("uri") if kind == VM else None
-    image_uri = _obj(ci(os_disk, "image")).get("uri")
-    containers = ci(os_disk, "vhdContainers") if kind == VMSS else None
-    flags = [_set(v) for v in (vhd, image_uri, containers)]
-    unmanaged = True if True in flags else (UNKNOWN if UNKNOWN in flags else False)
-    create = ci(os_disk, "createOption")
-    attached = UNKNOWN if create is UNKNOWN else (
-        kind == VM and isinstance(create, str) and create.lower() == "attach")
-    settings = _obj(diff) if isinstance(diff, dict) else {}
-    uefi = ci_path(profile, "securityProfile", "uefiSettings")
-    if uefi is UNKNOWN:
-        secure_boot: Any = UNKNOWN
-        vtpm: Any = UNKNOWN
-    else:
-        secure_boot = _obj(uefi).get("secureBootEnabled")
-        vtpm = _obj(uefi).get("vTpmEnabled")
-    return {
-        "marketplace": _marketplace(storage.get("imageReference")),
-        "unmanaged": unmanaged,
-        "attached": attached,
-        "diff_placement": UNKNOWN if diff is UNKNOWN else settings.get("placement"),
-        "full_caching": UNKNOWN if diff is UNKNOWN else settings.get("enableFullCaching"),
-        "os_disk_gb": _int(ci(os_disk, "diskSizeGB")),
-        "secure_boot": secure_boot,
-        "vtpm": vtpm,
-    }
-
-
 def _lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
-
-
-def _image_reference(res: Mapping[str, Any], storage: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
-    ref = storage.get("imageReference")
-    if isinstance(ref, dict):
-        return (_str(ref.get("id")), _str(ref.get("sharedGalleryImageId")),
-                _str(ref.get("communityGalleryImageId")), _str(ref.get("exactVersion")))
-    return (_str(res.get("imageId")), _str(res.get("sharedGalleryImageId")),
-            _str(res.get("communityGalleryImageId")), _str(res.get("exactVersion")))
 
 
 def _text(value: Any) -> Any:
@@ -796,52 +729,116 @@ def _projected_v3(get: Any, is_vmss: bool) -> dict[str, Any]:
     }
 
 
+class DeploymentParts(NamedTuple):
+    """What a VM or scale-set body says, found where its form keeps it: `deployment`
+    finds it in a dict (any input form), `fastrows` in the typed records it decodes
+    Azure's own lists into. `assemble` makes the one Deployment of either."""
+
+    member_of: Any  # VM: properties.virtualMachineScaleSet
+    hardware: Any  # VM: properties.hardwareProfile
+    security: Any  # securityProfile
+    os_profile: Any  # True when osProfile is a non-empty object; False; UNKNOWN
+    application_profile: Any
+    image_reference: Any  # storageProfile.imageReference
+    controller: Any  # storageProfile.diskControllerType
+    data_disks: Any  # storageProfile.dataDisks
+    os_disk: bool  # storageProfile.osDisk is an object
+    managed_disk: Any  # osDisk.managedDisk, and the rest of osDisk below
+    diff: Any
+    os_type: Any
+    create: Any
+    size_gb: Any
+    vhd: Any
+    image: Any
+    vhd_containers: Any
+
+
 def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
     rid = res["id"]
     props = res.get("properties")
     if not isinstance(props, dict):
         return _projected_deployment(res, source, kind, rid)
-    if kind == VMSS:
-        vm_profile = _obj(props.get("virtualMachineProfile"))
-        profile = vm_profile
-        storage = _obj(vm_profile.get("storageProfile"))
-        security = vm_profile.get("securityProfile")
-        sku = res.get("sku")
-        capacity = _int(sku.get("capacity")) if isinstance(sku, dict) else _int(res.get("capacity"))
+    profile = _obj(props.get("virtualMachineProfile")) if kind == VMSS else props
+    storage = _obj(profile.get("storageProfile"))
+    disk = ci(storage, "osDisk")
+    os_disk = _obj(disk)
+    os_profile = ci(profile, "osProfile")
+    return assemble(res.get, rid, source, kind, DeploymentParts(
+        member_of=props.get("virtualMachineScaleSet") if kind == VM else None,
+        hardware=ci(props, "hardwareProfile") if kind == VM else None,
+        security=profile.get("securityProfile"),
+        os_profile=UNKNOWN if os_profile is UNKNOWN else (
+            isinstance(os_profile, dict) and bool(os_profile)),
+        application_profile=ci(profile, "applicationProfile"),
+        image_reference=storage.get("imageReference"),
+        controller=ci(storage, "diskControllerType"),
+        data_disks=storage.get("dataDisks"),
+        os_disk=isinstance(disk, dict),
+        managed_disk=os_disk.get("managedDisk"),
+        diff=ci(os_disk, "diffDiskSettings"),
+        os_type=ci(os_disk, "osType"),
+        create=ci(os_disk, "createOption"),
+        size_gb=ci(os_disk, "diskSizeGB"),
+        vhd=ci(os_disk, "vhd"),
+        image=ci(os_disk, "image"),
+        vhd_containers=ci(os_disk, "vhdContainers")))
+
+
+def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
+             parts: DeploymentParts) -> Deployment:
+    """The Deployment of a VM or scale-set body; `get` reads the row's own keys (`name`,
+    `sku`, and the projected columns read where the body does not say)."""
+    is_vmss = kind == VMSS
+    if is_vmss:
+        sku = get("sku")
+        capacity = _int(sku.get("capacity")) if isinstance(sku, dict) else _int(get("capacity"))
         scale_set_id = None
+        size = _str(ci(sku, "name")) if isinstance(sku, dict) else None
     else:
-        profile = props
-        storage = _obj(props.get("storageProfile"))
-        security = props.get("securityProfile")
         capacity = 1
-        member_of = props.get("virtualMachineScaleSet")
+        member_of = parts.member_of
         scale_set_id = (_str(_obj(member_of).get("id")) if member_of is not None
-                        else _str(res.get("vmssId")))
+                        else _str(get("vmssId")))
         if scale_set_id is UNKNOWN:
             scale_set_id = None
-    image_id, shared_id, community_id, exact = _image_reference(res, storage)
-    os_disk = storage.get("osDisk")
-    if isinstance(os_disk, dict):
-        os_disk_type = _str(_obj(os_disk.get("managedDisk")).get("storageAccountType"))
+        size = _str(ci(parts.hardware, "vmSize"))
+    ref = parts.image_reference
+    if isinstance(ref, dict):
+        image_id, shared_id, community_id, exact = (
+            _str(ref.get("id")), _str(ref.get("sharedGalleryImageId")),
+            _str(ref.get("communityGalleryImageId")), _str(ref.get("exactVersion")))
     else:
-        os_disk_type = _str(res.get("osDiskType"))
-    data_disks = storage.get("dataDisks")
+        image_id, shared_id, community_id, exact = (
+            _str(get("imageId")), _str(get("sharedGalleryImageId")),
+            _str(get("communityGalleryImageId")), _str(get("exactVersion")))
+    if parts.os_disk:
+        os_disk_type = _str(_obj(parts.managed_disk).get("storageAccountType"))
+    else:
+        os_disk_type = _str(get("osDiskType"))
+    data_disks = parts.data_disks
     if isinstance(data_disks, list):
         data_types = tuple(_str(_obj(_obj(d).get("managedDisk")).get("storageAccountType"))
                            for d in data_disks)
     else:
-        data_types = tuple(_str(t) for t in _list(res.get("dataDiskTypes")))
-    if isinstance(security, dict):
-        security_type = _str(security.get("securityType"))
-    else:
-        security_type = _str(res.get("securityType"))
+        data_types = tuple(_str(t) for t in _list(get("dataDiskTypes")))
+    security = parts.security
+    security_type = _str(security.get("securityType") if isinstance(security, dict)
+                         else get("securityType"))
+    diff = parts.diff
+    flags = [_set(v) for v in (_obj(parts.vhd).get("uri") if not is_vmss else None,
+                               _obj(parts.image).get("uri"),
+                               parts.vhd_containers if is_vmss else None)]
+    create = parts.create
+    settings = diff if isinstance(diff, dict) else _EMPTY
+    uefi = ci(security, "uefiSettings")
+    name = get("name")
     return Deployment(
         id=rid,
-        kind="vmss" if kind == VMSS else "vm",
-        name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
+        kind="vmss" if is_vmss else "vm",
+        name=_str(name) or rid.rsplit("/", 1)[-1],
         subscription_id=subscription_of(rid),
-        location=region(_str(res.get("location"))),
-        tags=_tags(res.get("tags")),
+        location=region(_str(get("location"))),
+        tags=_tags(get("tags")),
         image_id=image_id,
         shared_image_id=shared_id,
         community_image_id=community_id,
@@ -852,7 +849,23 @@ def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
         capacity=capacity,
         scale_set_id=scale_set_id,
         source=source,
-        **_deployment_v2(res, props, profile, storage, kind),
+        vm_size=size,
+        disk_controller_type=_low_str(parts.controller),
+        os_type=_low_str(parts.os_type),
+        ephemeral_os_disk=UNKNOWN if diff is UNKNOWN else bool(diff),
+        os_profile=parts.os_profile,
+        plan=_plan_of(get("plan")),
+        extended_location=_extended_location(get("extendedLocation")),
+        applications=_applications(parts.application_profile),
+        marketplace=_marketplace(ref),
+        unmanaged=True if True in flags else (UNKNOWN if UNKNOWN in flags else False),
+        attached=UNKNOWN if create is UNKNOWN else (
+            not is_vmss and isinstance(create, str) and create.lower() == "attach"),
+        diff_placement=UNKNOWN if diff is UNKNOWN else settings.get("placement"),
+        full_caching=UNKNOWN if diff is UNKNOWN else settings.get("enableFullCaching"),
+        os_disk_gb=_int(parts.size_gb),
+        secure_boot=UNKNOWN if uefi is UNKNOWN else _obj(uefi).get("secureBootEnabled"),
+        vtpm=UNKNOWN if uefi is UNKNOWN else _obj(uefi).get("vTpmEnabled"),
     )
 
 
