@@ -124,14 +124,17 @@ def _read_stdin(cap: int) -> bytes:
     return data
 
 
-def read_text(path: str, limits: Limits) -> str:
-    from ..safeio import decode_utf8, read_bytes
+def read_data(path: str, limits: Limits) -> bytes:
+    from ..safeio import read_bytes
     if path == STDIN:
-        data = _read_stdin(limits.max_file_bytes)
-    else:
-        data = read_bytes(path, limits.max_file_bytes, "file",
-                          hint_cap="raise input.max_file_bytes")
-    return decode_utf8(path, data, error=ParseError)
+        return _read_stdin(limits.max_file_bytes)
+    return read_bytes(path, limits.max_file_bytes, "file", hint_cap="raise input.max_file_bytes")
+
+
+def read_text(path: str, limits: Limits, data: bytes | None = None) -> str:
+    from ..safeio import decode_utf8
+    return decode_utf8(path, read_data(path, limits) if data is None else data,
+                       error=ParseError)
 
 
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
@@ -172,8 +175,9 @@ def _yaml() -> Any:
     return y
 
 
-def parse(path: str, limits: Limits) -> ParsedFile:
-    text = read_text(path, limits)
+def parse(path: str, limits: Limits, data: bytes | None = None) -> ParsedFile:
+    """The file (its bytes when already read) parsed as JSON or YAML."""
+    text = read_text(path, limits, data)
     stripped = text.lstrip()
     # standard input: JSON when it starts like JSON, else YAML (recognised by content)
     is_yaml = (path.lower().endswith((".yaml", ".yml")) or path == STDIN) \
@@ -393,33 +397,57 @@ def _row_position(text: str, offset: int, rid: str, index: LineIndex) -> tuple[i
     return index.at(pos)
 
 
-def load_skus(parsed: ParsedFile, inventory: Inventory, items: Any = None) -> None:
+def load_skus(path: str, document: Any, inventory: Inventory) -> None:
     """The Resource SKUs list (`az vm list-skus -o json`, or the REST `{"value": [...]}`)."""
-    doc = parsed.document if items is None else items
-    rows = doc if isinstance(doc, list) else (doc.get("value") or doc.get("data") or [])
+    rows = document if isinstance(document, list) else (
+        document.get("value") or document.get("data") or [])
     for row in rows:
-        sku = azure.size_sku(row, Source(parsed.path, 1, 1, "azure"))
+        sku = azure.size_sku(row, Source(path, 1, 1, "azure"))
         if sku is not None:
             inventory.skus.append(sku)
+
+
+def _snapshot_metadata(path: str, document: dict[str, Any], inventory: Inventory) -> None:
+    """What a snapshot says besides its resources: when it was taken, the scopes it
+    could not read, and the Resource SKUs it carries."""
+    from ..names import parse_time
+    meta = document.get("metadata") or {}
+    failed = meta.get("failedScopes") if isinstance(meta.get("failedScopes"), list) else []
+    inventory.snapshots.append((path, parse_time(meta.get("createdAt")),
+                                [f for f in failed if isinstance(f, dict)]))
+    skus = document.get("resourceSkus")
+    if isinstance(skus, list):
+        load_skus(path, skus, inventory)
+
+
+def _read_fast(path: str, data: bytes, inventory: Inventory) -> bool:
+    """Read a resource list or a snapshot with the fast reader (linter/sources/fastrows.py);
+    False when the general reader must read the file (nothing was added then)."""
+    from . import fastrows
+    split = fastrows.split(data, SNAPSHOT_KIND, SNAPSHOT_ARRAYS)
+    if split is None:
+        return False
+    form, members, rows = split
+    if form == "snapshot":
+        from .snapshot import schema_allows
+        if not schema_allows(members):
+            return False  # the general reader names what is wrong, and where
+        _snapshot_metadata(path, members, inventory)
+    inventory.extend(fastrows.add_rows(path, data, rows, form))
+    inventory.files[path] = form
+    return True
 
 
 def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
     """Add the resources of a snapshot or raw-resources document to the inventory."""
     src_form = "snapshot" if form == "snapshot" else ("yaml" if parsed.is_yaml else "azure")
     if form == "skus":
-        load_skus(parsed, inventory)
+        load_skus(parsed.path, parsed.document, inventory)
         return
     if form == "snapshot":
         from .snapshot import check_snapshot
         check_snapshot(parsed)
-        from ..names import parse_time
-        meta = parsed.document.get("metadata") or {}
-        failed = meta.get("failedScopes") if isinstance(meta.get("failedScopes"), list) else []
-        inventory.snapshots.append((parsed.path, parse_time(meta.get("createdAt")),
-                                    [f for f in failed if isinstance(f, dict)]))
-        skus = parsed.document.get("resourceSkus")
-        if isinstance(skus, list):
-            load_skus(parsed, inventory, skus)
+        _snapshot_metadata(parsed.path, parsed.document, inventory)
     index = None if parsed.is_yaml else LineIndex(parsed.text)
     text = parsed.text
     path = parsed.path
@@ -498,8 +526,11 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         written = source_form(path)
         if written is not None:
             raise refuse_source_form(path, written)
+        data = read_data(path, limits)
+        if not path.lower().endswith((".yaml", ".yml")) and _read_fast(path, data, inventory):
+            continue
         try:
-            parsed = parse(path, limits)
+            parsed = parse(path, limits, data)
         except ParseError:
             if named or _recognisably_ours(path, limits):
                 raise
@@ -532,7 +563,7 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
         else:
             load_document(parsed, form, inventory)
         inventory.files[path] = form
-        del parsed
+        del parsed, data
     if bicep:
         from .bicep import load_bicep_files
         from .template import DEFAULT_SCOPE

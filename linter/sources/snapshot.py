@@ -31,6 +31,12 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(shallow)
 
 
+def schema_allows(document: dict[str, Any]) -> bool:
+    """The top level and metadata match the schema (the fast reader's check; the
+    resource arrays are given as empty lists)."""
+    return bool(_validator().is_valid(document))
+
+
 def check_snapshot(parsed: ParsedFile) -> None:
     doc: Any = parsed.document
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))

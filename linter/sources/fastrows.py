@@ -1,0 +1,432 @@
+"""The fast reader of Azure's own resource lists: `az graph query` output, ARM list
+responses (`value`), a bare JSON array of resources, and gallerylint snapshots.
+
+These are the large inputs (a medium estate is 400 MB of rows, most of them VMs),
+and Python's `json` builds every object of them. This reader decodes with msgspec:
+
+- the document is split into its top-level members and each resource array into its
+  rows as `msgspec.Raw` views of the file's bytes: nothing is built, and each row's
+  offset follows from the lengths of what precedes it (no second scan for positions);
+- each row is decoded into typed records that keep only what the model reads (`_Row`
+  and below); the rest of the row is skipped, never built;
+- a VM or scale-set row with its ARM `properties` becomes a `Deployment` through
+  `azure.assemble`, the assembly the general reader uses; any other row is decoded
+  whole and read by `azure.add_resource`, like every other input.
+
+It reads what Azure prints, with Azure's spellings. Whatever it does not expect, it
+leaves to the general reader (`files.parse`), which reads that file as it always
+did: a document msgspec refuses or that Python reads differently (NaN, a duplicate
+top-level key, invalid UTF-8 anywhere), a document of another form, a row of another
+shape (a value of another JSON type where a typed record expects an object: that row
+is decoded whole and read by `add_resource`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+from functools import partial
+from typing import Any, Iterator
+
+import msgspec
+from msgspec import Raw, Struct
+
+from ..model import Inventory, Source
+from . import azure
+
+_NULL = Raw(b"null")
+_ABSENT = Raw(b"")
+_WS = re.compile(rb"[ \t\n\r]*")
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_ID_FIRST = re.compile(rb'\{[ \t\n\r]*"id"[ \t\n\r]*:[ \t\n\r]*')
+_DEPLOYMENTS = (azure.VM, azure.VMSS)
+
+
+class Unsupported(Exception):
+    """The file is not for this reader: the general reader reads it."""
+
+
+# The typed records: the keys the model reads, with the spellings Azure prints. A key
+# that is absent reads as None, as `dict.get` does in the general reader.
+
+class _OsDisk(Struct):
+    managedDisk: Any = None
+    diffDiskSettings: Any = None
+    osType: Any = None
+    createOption: Any = None
+    diskSizeGB: Any = None
+    vhd: Any = None
+    image: Any = None
+    vhdContainers: Any = None
+
+
+class _Storage(Struct):
+    imageReference: Any = None
+    osDisk: "_OsDisk | None" = None
+    dataDisks: Any = None
+    diskControllerType: Any = None
+
+
+class _Profile(Struct):
+    """A VM's `properties`, or a scale set's `properties.virtualMachineProfile`; what
+    the other kinds' `properties` have besides is skipped."""
+
+    storageProfile: "_Storage | None" = None
+    securityProfile: Any = None
+    osProfile: Raw = _NULL
+    applicationProfile: Any = None
+    hardwareProfile: Any = None
+    virtualMachineScaleSet: Any = None
+    virtualMachineProfile: "_Profile | None" = None
+
+
+class _Row(Struct):
+    """A row: what every kind needs to be placed and sorted, and the row-level keys a
+    VM or scale set reads (a projected row's columns are read where `properties` does
+    not say, as the general reader does)."""
+
+    id: Any = None
+    type: Any = None
+    properties: "_Profile | None" = None
+    name: Any = None
+    location: Any = None
+    tags: Any = None
+    sku: Any = None
+    plan: Any = None
+    extendedLocation: Any = None
+    capacity: Any = None
+    vmssId: Any = None
+    imageId: Any = None
+    sharedGalleryImageId: Any = None
+    communityGalleryImageId: Any = None
+    exactVersion: Any = None
+    osDiskType: Any = None
+    dataDiskTypes: Any = None
+    securityType: Any = None
+    # a Resource SKUs list item has these and `name` (and no `id`)
+    resourceType: Any = msgspec.UNSET
+    capabilities: Raw = _ABSENT
+
+
+_row = msgspec.json.Decoder(_Row).decode
+_any = msgspec.json.Decoder().decode
+_members = msgspec.json.Decoder(dict[str, Raw]).decode
+_items = msgspec.json.Decoder(list[Raw]).decode
+_EMPTY_STORAGE = _Storage()
+_EMPTY_PROFILE = _Profile()
+_EMPTY_DISK = _OsDisk()
+_Rows = list[tuple[_Row | None, Raw, int]]
+
+
+def split(data: bytes, snapshot_kind: str,
+          snapshot_arrays: tuple[str, ...]) -> tuple[str, dict[str, Any], _Rows] | None:
+    """Split a resource list or a snapshot into its rows. Returns its form ("azure" or
+    "snapshot"), its top-level members (decoded; a snapshot's resource arrays as empty
+    lists: what its schema checks) and its rows, for `add_rows`; None when the general
+    reader must read the file."""
+    try:
+        return _split(data, snapshot_kind, snapshot_arrays)
+    except (Unsupported, msgspec.DecodeError, msgspec.ValidationError, RecursionError,
+            UnicodeDecodeError):
+        return None
+
+
+def _bom(data: bytes) -> int:
+    return 3 if data.startswith(b"\xef\xbb\xbf") else 0  # dropped, as decode_utf8 does
+
+
+class _Listing(Struct):
+    """The top level of a list response (`data`: `az graph query`; `value`: ARM), or of
+    another document this reader leaves to the general one."""
+
+    data: "list[Raw] | None" = None
+    value: "list[Raw] | None" = None
+    kind: Any = None
+    schema: Any = msgspec.field(default=None, name="$schema")
+    format_version: Any = None
+
+
+_listing = msgspec.json.Decoder(_Listing).decode
+
+
+def _split(data: bytes, snapshot_kind: str,
+           snapshot_arrays: tuple[str, ...]) -> tuple[str, dict[str, Any], _Rows]:
+    start = _bom(data)
+    view = memoryview(data)[start:]
+    if not data.isascii():
+        _check_utf8(view)
+    _check_digits(data)
+    pos = _WS.match(data, start).end()
+    head = data[pos:pos + 1]
+    rest: dict[str, Any] = {}
+    if head == b"[":
+        form = "azure"
+        arrays = [(pos, _items(view))]
+    elif head != b"{":
+        raise Unsupported
+    else:
+        top = _listing(view)
+        if top.kind == snapshot_kind:
+            form = "snapshot"
+            members = _top_members(data, pos, view)
+            keys = [k for k in snapshot_arrays if k in members]
+            if not all(_is_array(members[k]) for k in keys):
+                raise Unsupported
+            rest = {k: [] if k in keys else _any(raw) for k, (_, raw) in members.items()}
+            arrays = [(members[k][0], _items(members[k][1])) for k in keys]
+        else:
+            form = "azure"
+            if top.schema is not None or top.format_version is not None:
+                raise Unsupported  # a template, parameters file or plan: not ours
+            key, items = ("data", top.data) if top.data is not None else ("value", top.value)
+            if items is None:
+                raise Unsupported
+            arrays = [(_member_offset(data, pos, view, key), items)]
+    rows = [(_typed(raw), raw, at) for pos, items in arrays
+            for raw, at in _positions(data, pos, items)]
+    ids = [(r.id if r is not None else _any(raw).get("id")) for r, raw, _ in rows]
+    if form == "azure":
+        if not rows or not all(isinstance(i, str) and i.startswith("/") for i in ids):
+            raise Unsupported  # empty, or not a list of resources
+        if all(r is not None and r.resourceType is not msgspec.UNSET and r.name is not None
+               and r.capabilities is not _ABSENT for r, _, _ in rows):
+            raise Unsupported  # a Resource SKUs list
+    elif not all(isinstance(i, str) for i in ids):
+        raise Unsupported  # the general reader names the entry
+    return form, rest, rows
+
+
+_SCALAR = re.compile(rb'"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false|null')
+
+
+def _member_offset(data: bytes, pos: int, view: memoryview, key: str) -> int:
+    """Where the value of the top-level member `key` starts: found by stepping over
+    the members before it when they are scalars (`count` in `az graph query` output),
+    else from every member's length."""
+    ws = _WS.match
+    top = pos
+    pos = ws(data, pos + 1).end()
+    while True:
+        m = _STRING.match(data, pos)
+        if m is None:
+            break
+        name = _any(m.group(0))
+        pos = ws(data, ws(data, m.end()).end() + 1).end()  # past ':'
+        if name == key:
+            return pos
+        value = _SCALAR.match(data, pos)
+        if value is None:
+            break  # an object or array before it: placed by lengths
+        pos = ws(data, value.end()).end()
+        if data[pos:pos + 1] != b",":
+            break
+        pos = ws(data, pos + 1).end()
+    return _top_members(data, top, view)[key][0]
+
+
+def _typed(raw: Raw) -> _Row | None:
+    """The row's typed record; None when a part the records type has another shape
+    (such as `properties` that is not an object): the row is then read whole."""
+    try:
+        return _row(raw)
+    except msgspec.ValidationError:
+        if bytes(memoryview(raw)[:1]) != b"{":
+            raise Unsupported from None  # not an object: the general reader says so
+        return None
+
+
+def _is_array(member: tuple[int, Raw] | None) -> bool:
+    return member is not None and bytes(memoryview(member[1])[:1]) == b"["
+
+
+def _check_utf8(view: memoryview) -> None:
+    """Refuse (to the general reader, which names the byte) a file that is not UTF-8:
+    msgspec does not look inside the strings it skips."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 24
+    for at in range(0, view.nbytes, step):
+        decoder.decode(view[at:at + step])
+    decoder.decode(b"", final=True)
+
+
+_DIGIT = re.compile(rb"[0-9]")
+_DIGITS = re.compile(rb"[0-9]*")
+
+
+def _check_digits(data: bytes) -> None:
+    """Refuse (to the general reader, which refuses an integer of more digits than
+    Python converts) a file with a longer run of digits anywhere: msgspec does not
+    convert the numbers it skips. Such a run covers a multiple of the stride, so only
+    the runs through those bytes are measured: a small fraction of the file, whatever
+    it holds."""
+    limit = sys.get_int_max_str_digits()
+    if not limit:
+        return
+    stride = min(4096, limit)
+    for m in _DIGIT.finditer(data[::stride]):
+        at = m.start() * stride
+        before = data[max(0, at - limit - 1):at]
+        run = len(before) - len(before.rstrip(b"0123456789"))
+        run += _DIGITS.match(data, at, at + limit + 2).end() - at
+        if run > limit:
+            raise Unsupported
+
+
+def _top_members(data: bytes, pos: int, view: memoryview) -> dict[str, tuple[int, Raw]]:
+    """The members of the top-level object at `pos`: key -> (offset of its value in
+    `data`, its raw bytes). The lengths msgspec found place each value."""
+    members = _members(view)
+    out: dict[str, tuple[int, Raw]] = {}
+    ws = _WS.match
+    pos = ws(data, pos + 1).end()
+    if data[pos:pos + 1] == b"}":
+        return out
+    while True:
+        m = _STRING.match(data, pos)
+        if m is None:
+            raise Unsupported
+        key = _any(m.group(0))
+        if key in out:
+            raise Unsupported  # a duplicate key: Python keeps the last, placed as it does
+        pos = ws(data, ws(data, m.end()).end() + 1).end()  # past ':'
+        raw = members[key]
+        out[key] = (pos, raw)
+        pos = ws(data, pos + len(raw)).end()
+        if data[pos:pos + 1] != b",":
+            return out
+        pos = ws(data, pos + 1).end()
+
+
+def _positions(data: bytes, pos: int, items: list[Raw]) -> Iterator[tuple[Raw, int]]:
+    """Each row of the array whose `[` is at `pos`, with its offset in `data`; each is
+    checked to be there (of a duplicate key Python keeps the last value, which must not
+    be placed at the first)."""
+    ws = _WS.match
+    if data[pos:pos + 1] != b"[":
+        raise Unsupported
+    pos = ws(data, pos + 1).end()
+    last = len(items) - 1
+    for i, raw in enumerate(items):
+        if not data.startswith(memoryview(raw), pos):
+            raise Unsupported
+        yield raw, pos
+        pos = ws(data, pos + len(raw)).end()
+        if data[pos:pos + 1] != (b"]" if i == last else b","):
+            raise Unsupported
+        pos = ws(data, pos + 1).end()
+    if not items and data[pos:pos + 1] != b"]":
+        raise Unsupported
+
+
+def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
+    """The resources of the rows `split` found, in an inventory of their own."""
+    out = Inventory()
+    lines = _Lines(data, _bom(data))
+    kinds: dict[Any, str | None] = {}
+    deployments = out.deployments
+    for row, raw, at in rows:
+        whole = None
+        if row is None:
+            whole = _any(raw)
+            rid, rtype = whole.get("id"), whole.get("type")
+        else:
+            rid, rtype = row.id, row.type
+        kind = kinds.get(rtype, False) if rtype.__class__ is str else False
+        if kind is False:
+            kind = azure.resource_kind({"id": rid, "type": rtype})
+            if rtype.__class__ is str and "/" in rtype:
+                kinds[rtype] = kind
+        if kind is None:
+            continue
+        source = Source(path, *lines.at(_row_start(data, at, rid)), form)
+        if row is not None and kind in _DEPLOYMENTS and row.properties is not None:
+            deployments.append(_deployment(row, row.properties, source, kind))
+        else:
+            azure.add_resource(out, whole if whole is not None else _any(raw), source, kind)
+    return out
+
+
+def _row_start(data: bytes, at: int, rid: str) -> int:
+    """Where a row is placed: its `{` when `id` is its first key, else its `id` key (as
+    `files._row_position` places a row of the general reader)."""
+    quoted = ('"' + rid + '"').encode()
+    escaped = json.dumps(rid).encode()  # as json.dumps writes it: non-ASCII as \uXXXX
+    m = _ID_FIRST.match(data, at)
+    if m is not None and (data.startswith(quoted, m.end())
+                          or data.startswith(escaped, m.end())):
+        return at
+    pos = data.find(quoted, at)
+    if pos < 0:
+        pos = data.find(escaped, at)
+    if pos < 0:
+        return at
+    k = pos - 1
+    while k > at and data[k] in b" \t\r\n":
+        k -= 1
+    if data[k] == 0x3A:  # ':'
+        k -= 1
+        while k > at and data[k] in b" \t\r\n":
+            k -= 1
+        if data[k - 3:k + 1].lower() == b'"id"':
+            return k - 3
+    return pos
+
+
+class _Lines:
+    """(line, column), 1-based, of increasing byte offsets; columns counted in
+    characters, as the general reader counts them in the decoded text (in one forward
+    pass, also along the one line of a minified file)."""
+
+    __slots__ = ("data", "start", "pos", "line", "column_pos", "column", "ascii")
+
+    def __init__(self, data: bytes, start: int) -> None:
+        self.data = data
+        self.start = start
+        self.pos = start
+        self.line = 1
+        self.column_pos = start  # an offset whose column is `column`
+        self.column = 1
+        self.ascii = data.isascii()
+
+    def at(self, offset: int) -> tuple[int, int]:
+        data = self.data
+        if offset < self.pos:  # out of order (rare): count from the start
+            self.pos, self.line, self.column_pos, self.column = self.start, 1, self.start, 1
+        self.line += data.count(b"\n", self.pos, offset)
+        nl = data.rfind(b"\n", self.pos, offset)
+        if nl >= 0:
+            self.column_pos, self.column = nl + 1, 1
+        self.pos = offset
+        if self.ascii:
+            self.column += offset - self.column_pos
+        else:
+            self.column += len(data[self.column_pos:offset].decode("utf-8"))
+        self.column_pos = offset
+        return self.line, self.column
+
+
+def _deployment(row: _Row, props: _Profile, source: Source, kind: str) -> Any:
+    """The Deployment of a VM or scale-set row with `properties`."""
+    profile = (props.virtualMachineProfile or _EMPTY_PROFILE) if kind == azure.VMSS else props
+    storage = profile.storageProfile or _EMPTY_STORAGE
+    disk = storage.osDisk
+    os_profile = bytes(profile.osProfile)
+    return azure.assemble(partial(getattr, row), row.id, source, kind, azure.DeploymentParts(
+        member_of=props.virtualMachineScaleSet if kind == azure.VM else None,
+        hardware=props.hardwareProfile if kind == azure.VM else None,
+        security=profile.securityProfile,
+        os_profile=os_profile[:1] == b"{" and os_profile[1:].strip(b" \t\r\n") != b"}",
+        application_profile=profile.applicationProfile,
+        image_reference=storage.imageReference,
+        controller=storage.diskControllerType,
+        data_disks=storage.dataDisks,
+        os_disk=disk is not None,
+        **_disk_parts(disk or _EMPTY_DISK)))
+
+
+def _disk_parts(disk: _OsDisk) -> dict[str, Any]:
+    return {"managed_disk": disk.managedDisk, "diff": disk.diffDiskSettings,
+            "os_type": disk.osType, "create": disk.createOption, "size_gb": disk.diskSizeGB,
+            "vhd": disk.vhd, "image": disk.image, "vhd_containers": disk.vhdContainers}
