@@ -14,6 +14,9 @@ test_valid_names if {
 	quiet("01.2.3")
 	quiet("2147483647.2147483647.2147483647")
 	quiet("0002147483647.0.0")
+	quiet("123456789.0.0") # 11 characters: decided by the short check
+	quiet("1234567890.0.0") # 14: by the full one
+	quiet("000000001.1.1")
 }
 
 test_invalid_names if {
@@ -28,6 +31,11 @@ test_invalid_names if {
 	fires("1..2")
 	fires("")
 	fires("1.2.3 ")
+	fires("1.2.")
+	fires(".1.2")
+	fires("1.2.3.")
+	fires("1.2..3")
+	fires("9.9.9.9.9.9")
 }
 
 test_violation_names_the_version if {
