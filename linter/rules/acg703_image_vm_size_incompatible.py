@@ -64,43 +64,55 @@ RULE = RuleMeta(id="ACG703", name="image-vm-size-incompatible", level="error",
 
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
+    # What is judged depends on these alone: VMs alike (most of an estate) are judged once.
+    judged: dict[tuple[Any, ...], list[str]] = {}
     for dep in facts.deployments:
         df = dep.definition
         d = dep.deployment
         if df is None or not isinstance(d.vm_size, str):
             continue
-        caps = size_capabilities(facts, d.vm_size, d.location) or {}
-        parts = []
-        generation = definition_generation(df.definition)
-        size_generations = split_list(caps.get("hypervgenerations"))
-        if isinstance(generation, str) and size_generations is not None and \
-                generation not in size_generations:
-            parts.append(f"(a) the image is Hyper-V generation {generation.upper()}, size "
-                         f"{d.vm_size} boots {', '.join(sorted(g.upper() for g in size_generations))}")
-        arch = df.definition.architecture
-        arch = "x64" if arch is None else arch
-        size_arch = caps.get("cpuarchitecturetype")
-        if isinstance(arch, str) and isinstance(size_arch, str) and \
-                arch.lower() != size_arch.lower():
-            parts.append(f"(b) the image is {arch}, size {d.vm_size} is {size_arch}")
-        image_types = image_controller_types(df, dep.version_number)
-        size_types = split_list(caps.get("diskcontrollertypes"))
-        chosen = d.disk_controller_type
-        if isinstance(chosen, str):
-            if image_types is not UNKNOWN and chosen not in image_types:
-                parts.append(f"(c) diskControllerType {chosen} is not among the image's "
-                             f"disk controller types ({_names(image_types)})")
-            elif size_types is not None and chosen not in size_types:
-                parts.append(f"(c) diskControllerType {chosen} is not among size "
-                             f"{d.vm_size}'s ({_names(size_types)})")
-        elif chosen is None and image_types is not UNKNOWN and size_types is not None and \
-                not image_types & size_types:
-            parts.append(f"(c) the image supports {_names(image_types)} disk controllers, size "
-                         f"{d.vm_size} only {_names(size_types)}")
+        key = (id(df), dep.version_number, d.vm_size, d.location, d.disk_controller_type)
+        parts = judged.get(key)
+        if parts is None:
+            parts = judged[key] = _parts(facts, dep)
         if parts:
             yield make_finding(rule, dep, f"VM size {d.vm_size} cannot boot this image: "
                                + "; ".join(parts), at=("vmSize", "imageReference"),
-                               properties={"vmSize": d.vm_size, "parts": parts})
+                               properties={"vmSize": d.vm_size, "parts": list(parts)})
+
+
+def _parts(facts: Facts, dep: Any) -> list[str]:
+    df = dep.definition
+    d = dep.deployment
+    caps = size_capabilities(facts, d.vm_size, d.location) or {}
+    parts = []
+    generation = definition_generation(df.definition)
+    size_generations = split_list(caps.get("hypervgenerations"))
+    if isinstance(generation, str) and size_generations is not None and \
+            generation not in size_generations:
+        parts.append(f"(a) the image is Hyper-V generation {generation.upper()}, size "
+                     f"{d.vm_size} boots {', '.join(sorted(g.upper() for g in size_generations))}")
+    arch = df.definition.architecture
+    arch = "x64" if arch is None else arch
+    size_arch = caps.get("cpuarchitecturetype")
+    if isinstance(arch, str) and isinstance(size_arch, str) and \
+            arch.lower() != size_arch.lower():
+        parts.append(f"(b) the image is {arch}, size {d.vm_size} is {size_arch}")
+    image_types = image_controller_types(df, dep.version_number)
+    size_types = split_list(caps.get("diskcontrollertypes"))
+    chosen = d.disk_controller_type
+    if isinstance(chosen, str):
+        if image_types is not UNKNOWN and chosen not in image_types:
+            parts.append(f"(c) diskControllerType {chosen} is not among the image's "
+                         f"disk controller types ({_names(image_types)})")
+        elif size_types is not None and chosen not in size_types:
+            parts.append(f"(c) diskControllerType {chosen} is not among size "
+                         f"{d.vm_size}'s ({_names(size_types)})")
+    elif chosen is None and image_types is not UNKNOWN and size_types is not None and \
+            not image_types & size_types:
+        parts.append(f"(c) the image supports {_names(image_types)} disk controllers, size "
+                     f"{d.vm_size} only {_names(size_types)}")
+    return parts
 
 
 _DISPLAY = {"scsi": "SCSI", "nvme": "NVMe"}

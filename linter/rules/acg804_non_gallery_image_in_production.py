@@ -78,10 +78,15 @@ def noun(dep: Any) -> str:
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     sources = facts.settings.sources
     scale_sets = {d.id.lower() for d in facts.inventory.deployments if d.kind == "vmss"}
+    sources_of: dict[tuple[Any, ...], Any] = {}  # deployments alike share their source
     for dep in facts.inventory.deployments:
         if dep.scale_set_id is not None and dep.scale_set_id.lower() in scale_sets:
             continue  # judged through its scale set
-        found = image_source(dep)
+        key = (dep.image_id, dep.shared_image_id, dep.community_image_id, dep.marketplace,
+               dep.unmanaged, dep.attached)
+        found = sources_of.get(key, sources_of)
+        if found is sources_of:
+            found = sources_of[key] = image_source(dep)
         if not isinstance(found, tuple) or found[0] == "gallery":
             continue
         cf = facts.compute_facts(dep)
