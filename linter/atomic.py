@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 
 from .errors import InputError
 
@@ -92,6 +91,7 @@ def _stage(path: str, data: bytes) -> str:
     directory = os.path.dirname(os.path.abspath(path))
     try:
         os.makedirs(directory, exist_ok=True)
+        import tempfile  # when writing: start-up stays fast
         fd, tmp = tempfile.mkstemp(prefix=".gallerylint-", dir=directory)
     except OSError as exc:
         raise InputError(path, f"cannot write the output: {exc.strerror or exc}",

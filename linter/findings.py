@@ -7,8 +7,9 @@ and region only, so an alert keeps its identity across runs and line moves.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
+
+from msgspec import Struct, field
 
 from .model import Source
 
@@ -16,8 +17,7 @@ LEVEL_ORDER = {"note": 1, "warning": 2, "error": 3}
 EXAMPLES_IN_GROUP = 10
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Struct):
     rule_id: str
     rule_name: str
     level: str

@@ -16,10 +16,12 @@ import json
 import importlib.util
 import pkgutil
 import re
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 
 from ..errors import EngineError, InputError
@@ -30,8 +32,7 @@ HELP_BASE = "https://github.com/gallerylint/gallerylint/blob/main/docs/rules.md"
 LEVELS = ("error", "warning", "note")
 
 
-@dataclass(frozen=True)
-class RuleMeta:
+class RuleMeta(Struct, frozen=True):
     """What a Python rule module declares as RULE."""
 
     id: str
@@ -44,8 +45,7 @@ class RuleMeta:
     summary: str = ""
 
 
-@dataclass(frozen=True)
-class RegoPolicy:
+class RegoPolicy(Struct, frozen=True):
     path: Path
     package: str
     source: str
@@ -59,8 +59,7 @@ class RegoPolicy:
         return self.package.replace(".", "/") + "/violations"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True, eq=False):
     id: str
     name: str
     level: str
@@ -71,7 +70,7 @@ class Rule:
     security_severity: float | None = None
     related: tuple[str, ...] = ()
     config: tuple[str, ...] = ()
-    check: Callable[..., Iterable[Any]] | None = field(default=None, compare=False)
+    check: Callable[..., Iterable[Any]] | None = None
     rego: RegoPolicy | None = None
     builtin: bool = True
 

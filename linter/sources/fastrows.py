@@ -352,6 +352,8 @@ def _row_start(data: bytes, at: int, rid: str) -> int:
     """Where a row is placed: its `{` when `id` is its first key, else its `id` key (as
     `files._row_position` places a row of the general reader)."""
     quoted = ('"' + rid + '"').encode()
+    if data.startswith(b'{"id":', at) and data.startswith(quoted, at + 6):
+        return at  # as `az` and msgspec write a row (minified)
     escaped = json.dumps(rid).encode()  # as json.dumps writes it: non-ASCII as \uXXXX
     m = _ID_FIRST.match(data, at)
     if m is not None and (data.startswith(quoted, m.end())
