@@ -88,6 +88,31 @@ def full_row(kind: str, row: dict) -> dict:
                 for t in row["targetRegions"]]},
             "provisioningState": "Succeeded"}
         return out
+    if kind == "vmss":
+        out = _arm_common(row, "microsoft.compute/virtualmachinescalesets")
+        out["sku"] = {"name": "Standard_D2s_v5", "tier": "Standard", "capacity": row["capacity"]}
+        ref = {"id": row["imageId"]}
+        out["properties"] = {
+            "orchestrationMode": "Uniform", "upgradePolicy": {"mode": "Manual"},
+            "provisioningState": "Succeeded", "overprovision": True,
+            "uniqueId": f"{abs(hash(row['name'])) % 10**8:08d}-0000-4000-8000-000000000000",
+            "virtualMachineProfile": {
+                "storageProfile": {"imageReference": ref, "osDisk": {
+                    "osType": "Linux", "createOption": "FromImage", "caching": "ReadWrite",
+                    "managedDisk": {"storageAccountType": row["osDiskType"]},
+                    "diskSizeGB": 30}, "diskControllerType": "SCSI"},
+                "osProfile": {"computerNamePrefix": row["name"][:9], "adminUsername": "azureuser",
+                              "linuxConfiguration": {"disablePasswordAuthentication": True,
+                                                     "provisionVMAgent": True}, "secrets": []},
+                "networkProfile": {"networkInterfaceConfigurations": [{
+                    "name": "nic", "properties": {"primary": True, "ipConfigurations": [{
+                        "name": "ip", "properties": {"subnet": {"id": row["id"].split(
+                            "/providers/")[0] + "/providers/Microsoft.Network/virtualNetworks/"
+                            "vnet/subnets/default"}}}]}}]},
+                "securityProfile": {"securityType": row["securityType"],
+                                    "uefiSettings": {"secureBootEnabled": True,
+                                                     "vTpmEnabled": True}}}}
+        return out
     out = _arm_common(row, "microsoft.compute/virtualmachines")
     ref = {"id": row["imageId"]}
     if row.get("exactVersion"):
@@ -169,7 +194,11 @@ def definitions(n_versions: int) -> Iterator[tuple[int, str, str, str, str]]:
 
 
 def generate(out: Path, n_versions: int, vms_per_version: int, full: bool = False,
-             minified: bool = False) -> dict[str, int]:
+             minified: bool = False, finding_rate: float = 0.001,
+             scale_sets_per_definition: float = 2.5) -> dict[str, int]:
+    """`finding_rate`: the share of VMs and scale sets whose OS disk is Standard_LRS (a
+    finding each where the definition disallows it, one definition in five, and
+    ACG403's when the image is Trusted Launch)."""
     out.mkdir(parents=True, exist_ok=True)
     shape = {"full": full, "minified": minified}
     galleries = RowWriter(out / "galleries.json", "gallery", **shape)
@@ -177,8 +206,10 @@ def generate(out: Path, n_versions: int, vms_per_version: int, full: bool = Fals
     versions = RowWriter(out / "image-versions.json", "version", **shape)
     vm_file = 0
     vms = RowWriter(out / f"virtual-machines-{vm_file:03d}.json", "vm", **shape)
+    scale_sets = RowWriter(out / "virtual-machine-scale-sets.json", "vmss", **shape)
     seen_galleries = set()
     vm_index = 0
+    every = max(1, round(1 / finding_rate)) if finding_rate > 0 else 0
     for d, sub, gallery, definition, region in definitions(n_versions):
         if gallery not in seen_galleries:
             seen_galleries.add(gallery)
@@ -209,6 +240,17 @@ def generate(out: Path, n_versions: int, vms_per_version: int, full: bool = Fals
                      "storageAccountType": "Standard_ZRS", "excludeFromLatest": False}],
                 "safetyProfile": None})
         latest = f"{definition}/versions/1.{VERSIONS_PER_DEFINITION - 1}.{d % 1000}"
+        for j in range(int((d + 1) * scale_sets_per_definition) - int(d * scale_sets_per_definition)):
+            name = f"vmss-{scale_sets.count:07d}"
+            scale_sets.write({
+                "id": (f"/subscriptions/{sub}/resourceGroups/rg-app-{d % 13}/providers/"
+                       f"Microsoft.Compute/virtualMachineScaleSets/{name}"),
+                "name": name, "subscriptionId": sub, "location": region if j % 2 else second,
+                "imageId": latest if j % 3 == 0 else definition, "capacity": 4 + j,
+                "sharedGalleryImageId": "", "communityGalleryImageId": "",
+                "exactVersion": "" if j % 3 == 0 else latest.rsplit("/", 1)[1],
+                "osDiskType": "Standard_LRS" if every and scale_sets.count % every == 0
+                else "Premium_LRS", "securityType": "TrustedLaunch"})
         for i in range(vms_per_version * VERSIONS_PER_DEFINITION):
             if vms.count >= VM_ROWS_PER_FILE:
                 vms.close()
@@ -223,13 +265,14 @@ def generate(out: Path, n_versions: int, vms_per_version: int, full: bool = Fals
                 "imageId": latest if pinned else definition, "sharedGalleryImageId": "",
                 "communityGalleryImageId": "",
                 "exactVersion": "" if pinned else latest.rsplit("/", 1)[1],
-                "osDiskType": "Standard_LRS" if vm_index % 997 == 0 else "Premium_LRS",
+                "osDiskType": "Standard_LRS" if every and vm_index % every == 0
+                else "Premium_LRS",
                 "securityType": "TrustedLaunch", "vmssId": ""})
             vm_index += 1
-    for w in (galleries, images, versions, vms):
+    for w in (galleries, images, versions, vms, scale_sets):
         w.close()
     return {"galleries": galleries.count, "definitions": images.count,
-            "versions": versions.count, "vms": vm_index}
+            "versions": versions.count, "vms": vm_index, "scale_sets": scale_sets.count}
 
 
 def main() -> None:
@@ -240,9 +283,14 @@ def main() -> None:
     parser.add_argument("--shape", choices=("projected", "full"), default="projected",
                         help="projected columns (the exporter's) or whole ARM rows")
     parser.add_argument("--minified", action="store_true", help="one line per file")
+    parser.add_argument("--finding-rate", type=float, default=0.001,
+                        help="share of VMs and scale sets on a Standard_LRS OS disk")
+    parser.add_argument("--scale-sets-per-definition", type=float, default=2.5)
     args = parser.parse_args()
     counts = generate(args.out, args.versions, args.vms_per_version,
-                      full=args.shape == "full", minified=args.minified)
+                      full=args.shape == "full", minified=args.minified,
+                      finding_rate=args.finding_rate,
+                      scale_sets_per_definition=args.scale_sets_per_definition)
     print(json.dumps(counts))
 
 

@@ -1,13 +1,24 @@
-"""Lint large synthetic estates and compare with json.loads of the same files.
+"""gallerylint against json.load (and orjson, a real OPA, Checkov where present) on
+large synthetic estates, side by side in one run.
 
-    python benchmarks/run.py [--sizes 10000,100000] [--data benchmarks/data]
+    python benchmarks/run.py                       # the medium estate, start-up, template
+    python benchmarks/run.py --estates medium,large --rounds 3
 
-For each size (image versions, 10 VMs per version): generates the estate once
-(benchmarks/generate.py), then in fresh processes measures json.loads of every
-file (read, decode, parse; the floor any Python tool pays) and a full lint
-(all rules, embedded engine, SARIF rendered). Prints wall time, peak RSS and
-the ratios, plus the machine. Figures, not assertions: machines here are noisy,
-so compare the ratios measured in the same run.
+Estates (benchmarks/generate.py, full Resource Graph rows as `az graph query` prints
+them, minified; generated once under benchmarks/data/, git-ignored):
+
+- medium: 20,000 image versions, 200,000 VMs, 5,000 scale sets; half the VMs and
+  scale sets on a Standard_LRS OS disk, linted with `reporting.group_over` raised so
+  that each is its own finding (about 100,000 findings: writing them is measured);
+- large: 100,000 versions, 1,000,000 VMs, 25,000 scale sets, default config.
+
+Each round runs, each in a fresh process: `json.load` of every file (the floor any
+Python tool pays to read the same input), `orjson.loads` when orjson is installed,
+and `gallerylint lint` (all rules, embedded engine, SARIF rendered; JSON and text
+renderings timed apart). Rounds alternate the tools, so a machine that slows down
+slows all of them; the table shows medians and the median of each round's ratio. A
+real OPA (`opa` on PATH) evaluates one rule over the VM file; Checkov (`checkov` on
+PATH) scans the template. Figures, not assertions: compare ratios from one run.
 """
 
 from __future__ import annotations
@@ -16,15 +27,22 @@ import argparse
 import json
 import os
 import platform
+import shutil
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ESTATES = {  # name: (versions, VMs per version, finding rate, config)
+    "medium": (20_000, 10, 0.5, {"reporting": {"group_over": 1_000_000_000}}),
+    "large": (100_000, 10, 0.001, None),
+}
 
 
-def measure(mode: str, folder: Path) -> dict:
-    out = subprocess.run([sys.executable, str(HERE / "measure.py"), mode, str(folder)],
+def measure(mode: str, folder: Path, *args: str) -> dict:
+    out = subprocess.run([sys.executable, str(HERE / "measure.py"), mode, str(folder), *args],
                          capture_output=True, text=True, check=True, cwd=HERE.parent)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -44,65 +62,68 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"
+    load = f", load {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}{load}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="2000,20000")
-    parser.add_argument("--shapes", default="projected,full,full-minified",
-                        help="row shapes: projected (the exporter's columns), full (whole "
-                             "ARM rows as az graph query prints them), full-minified")
-    parser.add_argument("--data", type=Path, default=HERE / "data")
-    parser.add_argument("--template-lines", type=int, default=5000)
-    parser.add_argument("--plan-vms", type=int, default=200)
-    parser.add_argument("--startup-runs", type=int, default=15,
-                        help="whole-process runs of a lint of an empty input (0: skip)")
-    args = parser.parse_args()
-    print(f"machine: {machine()}")
-    print(f"{'shape':>14} {'versions':>9} {'VMs':>9} {'MB':>6} {'json.loads s':>12} "
-          f"{'lint s':>8} {'ratio':>6} {'loads RSS MB':>12} {'lint RSS MB':>11} {'ratio':>6} "
-          "findings")
-    if args.startup_runs:
-        low, middle = startup(args.data, args.startup_runs)
-        print(f"start-up, an empty input, whole process: min {low:.3f} s, median "
-              f"{middle:.3f} s over {args.startup_runs} runs")
-    for shape in args.shapes.split(",") if args.sizes else ():
-        for size in (int(s) for s in args.sizes.split(",")):
-            folder = args.data / f"estate-{shape}-{size}"
-            if not (folder / "image-versions.json").exists():
-                extra = [] if shape == "projected" else ["--shape", "full"]
-                if shape.endswith("minified"):
-                    extra.append("--minified")
-                subprocess.run([sys.executable, str(HERE / "generate.py"), str(folder),
-                                "--versions", str(size), *extra], check=True, capture_output=True)
-            mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 1e6
-            loads = measure("json-loads", folder)
-            lint = measure("lint", folder)
-            print(f"{shape:>14} {size:>9} {size * 10:>9} {mb:>6.0f} {loads['seconds']:>12.2f} "
-                  f"{lint['seconds']:>8.2f} {lint['seconds'] / loads['seconds']:>5.1f}x "
-                  f"{loads['peak_rss_mb']:>12.0f} {lint['peak_rss_mb']:>11.0f} "
-                  f"{lint['peak_rss_mb'] / loads['peak_rss_mb']:>5.1f}x {lint['findings']}")
-            print(f"          where lint time goes: {lint['timings']}")
-    if args.template_lines:
+def has_orjson() -> bool:
+    try:
+        import orjson  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def estate(name: str, data: Path, rounds: int) -> None:
+    versions, per_version, rate, config = ESTATES[name]
+    folder = data / f"estate-{name}"
+    if not (folder / "virtual-machine-scale-sets.json").exists():
         sys.path.insert(0, str(HERE))
-        from generate import generate_template
-        folder = args.data / f"template-{args.template_lines}"
-        lines = generate_template(folder / "azuredeploy.json", args.template_lines)
-        lint = measure("lint", folder)
-        print(f"ARM template of {lines} lines: lint {lint['seconds']:.2f} s "
-              f"(in process, interpreter start excluded), {lint['findings']} findings; "
-              f"{lint['timings']}")
-        print(f"  whole process: {whole_process(folder / 'azuredeploy.json'):.2f} s")
-    if args.plan_vms:
-        sys.path.insert(0, str(HERE))
-        from generate import generate_plan
-        folder = args.data / f"plan-{args.plan_vms}"
-        lines = generate_plan(folder / "plan.json", args.plan_vms)
-        lint = measure("lint", folder)
-        print(f"Terraform plan of {lines} lines ({args.plan_vms} VMs): lint "
-              f"{lint['seconds']:.2f} s in process, whole process "
-              f"{whole_process(folder / 'plan.json'):.2f} s, {lint['findings']} findings")
+        from generate import generate
+        print(f"generating the {name} estate under {folder} ...", flush=True)
+        generate(folder, versions, per_version, full=True, minified=True, finding_rate=rate)
+    args: list[str] = []
+    if config is not None:
+        path = data / f"{name}.gallerylint.yaml"
+        path.write_text(json.dumps(config))
+        args = [str(path)]
+    mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 1e6
+    modes = ["json-load", *(["orjson-loads"] if has_orjson() else []), "lint"]
+    runs: dict[str, list[dict]] = {m: [] for m in modes}
+    for _ in range(rounds):
+        for mode in modes:
+            runs[mode].append(measure(mode, folder, *(args if mode == "lint" else ())))
+    lint = runs["lint"]
+    base = runs["json-load"]
+    print(f"\n{name} estate: {versions:,} versions, {versions * per_version:,} VMs, "
+          f"{lint[0]['resources']:,} resources, {mb:,.0f} MB minified; {lint[0]['findings']:,} "
+          f"findings; {rounds} round(s), medians")
+    print("| tool | time s | peak RSS MB | time vs json.load | memory vs json.load |")
+    print("|---|---:|---:|---:|---:|")
+    for mode in modes:
+        secs = [r["seconds"] for r in runs[mode]]
+        rss = [r["peak_rss_mb"] for r in runs[mode]]
+        t_ratio = statistics.median(r["seconds"] / b["seconds"] for r, b in zip(runs[mode], base))
+        m_ratio = statistics.median(r["peak_rss_mb"] / b["peak_rss_mb"]
+                                    for r, b in zip(runs[mode], base))
+        label = {"json-load": "`json.load`", "orjson-loads": "`orjson.loads`",
+                 "lint": "`gallerylint lint` (SARIF written)"}[mode]
+        print(f"| {label} | {statistics.median(secs):.2f} | {statistics.median(rss):,.0f} "
+              f"| {t_ratio:.2f}x | {m_ratio:.2f}x |")
+    opa = shutil.which("opa")
+    if opa:
+        vm_file = folder / "virtual-machines-000.json"
+        start = time.perf_counter()
+        subprocess.run([opa, "eval", "--format", "raw", "-d", str(HERE / "one_rule.rego"),
+                        "-i", str(vm_file), "count(data.bench.violations)"],
+                       capture_output=True, check=True)
+        print(f"| real OPA, one rule over {vm_file.name} only | "
+              f"{time.perf_counter() - start:.2f} | | | |")
+    else:
+        print("(no `opa` on PATH: the real OPA is not measured)")
+    print(f"lint, where its time goes (median round): {lint[len(lint) // 2]['timings']}")
+    print(f"other reports of the same findings: {lint[len(lint) // 2]['other_reports']} s, "
+          f"SARIF {lint[len(lint) // 2]['sarif_bytes'] / 1e6:.1f} MB")
 
 
 def command() -> list[str]:
@@ -112,29 +133,52 @@ def command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "linter.cli"]
 
 
-def startup(data: Path, runs: int) -> tuple[float, float]:
-    """(min, median) wall time of `gallerylint lint` on an empty resources file."""
-    import statistics
-    import time
-    data.mkdir(parents=True, exist_ok=True)
-    empty = data / "empty.json"
-    empty.write_text('{"value": []}')
+def timed(cmd: list[str], runs: int) -> tuple[float, float]:
+    """(min, median) wall time of a command, whole process."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([*command(), "lint", str(empty), "--allow-empty", "-q"],
-                       capture_output=True, cwd=HERE.parent)
+        subprocess.run(cmd, capture_output=True, cwd=HERE.parent)
         times.append(time.perf_counter() - start)
     return min(times), statistics.median(times)
 
 
-def whole_process(path: Path) -> float:
-    """Wall time of `gallerylint lint PATH` as a user runs it (interpreter start included)."""
-    import time
-    start = time.perf_counter()
-    subprocess.run([*command(), "lint", str(path), "--now", "2026-11-21T00:00:00Z"],
-                   capture_output=True, cwd=HERE.parent)
-    return time.perf_counter() - start
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--estates", default="medium",
+                        help="comma-separated: medium, large (empty: none)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--template-lines", type=int, default=5000)
+    parser.add_argument("--startup-runs", type=int, default=15,
+                        help="whole-process runs of a lint of an empty input (0: skip)")
+    args = parser.parse_args()
+    args.data.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    if args.startup_runs:
+        empty = args.data / "empty.json"
+        empty.write_text('{"value": []}')
+        low, middle = timed([*command(), "lint", str(empty), "--allow-empty", "-q"],
+                            args.startup_runs)
+        print(f"start-up, an empty input, whole process: min {low:.3f} s, median {middle:.3f} s "
+              f"over {args.startup_runs} runs")
+    if args.template_lines:
+        sys.path.insert(0, str(HERE))
+        from generate import generate_template
+        path = args.data / f"template-{args.template_lines}" / "azuredeploy.json"
+        lines = generate_template(path, args.template_lines)
+        low, middle = timed([*command(), "lint", str(path), "--now", "2026-11-21T00:00:00Z"], 5)
+        line = f"ARM template of {lines:,} lines, whole process: median {middle:.2f} s (min {low:.2f})"
+        checkov = shutil.which("checkov")
+        if checkov:
+            c_low, c_mid = timed([checkov, "-f", str(path), "--framework", "arm", "--quiet",
+                                  "--compact", "--skip-download"], 3)
+            line += f"; Checkov on the same file: median {c_mid:.2f} s (min {c_low:.2f})"
+        else:
+            line += "; (no `checkov` on PATH)"
+        print(line)
+    for name in filter(None, args.estates.split(",")):
+        estate(name, args.data, args.rounds)
 
 
 if __name__ == "__main__":

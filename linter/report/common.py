@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
@@ -13,6 +14,20 @@ from typing import Any, Sequence
 from ..findings import Finding
 from ..model import Inventory
 from ..rules.registry import Rule
+
+
+def dump_json(document: Any) -> str:
+    """A report as indented JSON. msgspec encodes and indents in C: a log of 100,000
+    findings is written in a fraction of the time `json.dumps(indent=2)` takes (which
+    indents in Python). Text that is not Unicode (a lone surrogate from a `\\ud800` escape
+    in an input) is written as `json.dumps` writes it."""
+    import msgspec
+    try:
+        return msgspec.json.format(msgspec.json.encode(document), indent=2).decode("utf-8") \
+            + "\n"
+    except UnicodeEncodeError:
+        import json
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def default_source_root() -> str:
@@ -63,9 +78,15 @@ def portal_uri(resource_id: str, cloud: str = "AzureCloud") -> str | None:
     """The Azure portal page of a resource (its ARM ID in the portal's resource route)."""
     if not resource_id.lower().startswith("/subscriptions/"):
         return None
-    from urllib.parse import quote
     base = PORTALS.get(cloud, PORTALS["AzureCloud"])
+    if _UNRESERVED.fullmatch(resource_id):  # most IDs: nothing to quote
+        return f"{base}/#@/resource{resource_id}"
+    from urllib.parse import quote
     return f"{base}/#@/resource{quote(resource_id, safe='/')}"
+
+
+# What `quote(text, safe="/")` leaves as it is: ASCII letters, digits, `_.-~` and `/`.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~/-]*")
 
 
 def is_live(finding: Finding) -> bool:

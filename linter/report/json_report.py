@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from .common import Report
+from .common import Report, dump_json
 
 
 def finding_dict(report: Report, f: Any) -> dict[str, Any]:
@@ -46,4 +45,4 @@ def render(report: Report) -> str:
             "unknownValues": report.inventory.unknown_values,
         },
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return dump_json(doc)

@@ -8,7 +8,6 @@ requires on every rule and result.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -80,7 +79,11 @@ def descriptor(rule: Rule) -> om.ReportingDescriptor:
     )
 
 
-def _result(report: Report, f: Finding, index: dict[str, int]) -> om.Result:
+def _result(report: Report, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    """One result as SARIF JSON. Results are most of a large log (100,000 findings), so
+    they are written as the plain objects `to_json` would make of sarif-om's `Result`
+    (its property names and order; nothing set to a default is left out here, as no
+    field below has one), never as attrs objects walked one field at a time."""
     properties: dict[str, Any] = {"region": f.region, "resourceId": f.resource_id}
     if report.live_location and f.source is not None and f.source.form == "snapshot":
         # The snapshot is generated and not in the repository: the alert opens the file
@@ -88,39 +91,36 @@ def _result(report: Report, f: Finding, index: dict[str, int]) -> om.Result:
         properties["snapshotLocation"] = {"uri": report.uri(f), "startLine": max(f.line, 1)}
         uri, line, column = artifact_uri(report.live_location, report.source_root), 1, 1
     else:
-        uri, line, column = report.uri(f), max(f.line, 1), max(f.column, 1)
-    physical = om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=uri_reference(uri),
-                                              uri_base_id="%SRCROOT%"),
-        region=om.Region(start_line=line, start_column=column),
-    )
-    logical = om.LogicalLocation(fully_qualified_name=f.resource_id, kind="resource",
-                                 name=f.resource_id.rstrip("/").rsplit("/", 1)[-1])
+        line, column = f.source.line_of(*f.at) if f.source is not None else (1, 1)
+        uri, line, column = report.uri(f), max(line, 1), max(column, 1)
     if is_live(f):
         portal = portal_uri(f.resource_id)
         if portal:
             properties["portalUri"] = portal
     properties.update({k: v for k, v in f.properties.items() if k != "deployments"})
-    result = om.Result(
-        rule_id=f.rule_id, rule_index=index[f.rule_id], level=f.level,
-        message=om.Message(text=f.message),
-        locations=[om.Location(physical_location=physical, logical_locations=[logical])],
-        partial_fingerprints={FINGERPRINT_KEY: f.fingerprint},
-        properties=properties,
-    )
-    if f.suppression is not None:
-        result.suppressions = [om.Suppression(kind="external", state="accepted",
-                                              justification=f.suppression.reason)]
+    result: dict[str, Any] = {"message": {"text": f.message}}
     if f.baseline_state is not None:
-        result.baseline_state = f.baseline_state
+        result["baselineState"] = f.baseline_state
+    result["level"] = f.level
+    result["locations"] = [{
+        "logicalLocations": [{"fullyQualifiedName": f.resource_id, "kind": "resource",
+                              "name": f.resource_id.rstrip("/").rsplit("/", 1)[-1]}],
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri_reference(uri), "uriBaseId": "%SRCROOT%"},
+            "region": {"startColumn": column, "startLine": line}}}]
+    result["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
+    result["properties"] = properties
+    result["ruleId"] = f.rule_id
+    result["ruleIndex"] = index[f.rule_id]
+    if f.suppression is not None:
+        result["suppressions"] = [{"kind": "external", "justification": f.suppression.reason,
+                                   "state": "accepted"}]
     return result
 
 
 def build(report: Report) -> om.SarifLog:
+    """The log without its results (`document` adds them), as sarif-om objects."""
     rules = sorted(report.rules, key=lambda r: r.id)
-    # Rules that produced findings but were not selected (cannot happen today) still need
-    # a descriptor for ruleIndex to point at.
-    index = {r.id: i for i, r in enumerate(rules)}
     driver = om.ToolComponent(
         name="gallerylint", version=report.tool_version, semantic_version=report.tool_version,
         information_uri=INFORMATION_URI, rules=[descriptor(r) for r in rules])
@@ -131,7 +131,7 @@ def build(report: Report) -> om.SarifLog:
         original_uri_base_ids={"%SRCROOT%": om.ArtifactLocation(
             uri=_root_uri(report.source_root))},
         column_kind="unicodeCodePoints",
-        results=[_result(report, f, index) for f in report.findings if f.rule_id in index],
+        results=[],  # written as plain objects by `render`
         properties={"evaluatedAt": report.now.isoformat(),
                     "gallerylint": {"config": report.config_shown}},
         invocations=[om.Invocation(
@@ -149,9 +149,18 @@ def build(report: Report) -> om.SarifLog:
 def uri_reference(path: str) -> str:
     """A relative path as an RFC 3986 relative reference: every character outside
     unreserved, sub-delims and "@" is percent-encoded (UTF-8), so `%2e%2e%2f`, `#`, `?`,
-    spaces and a ':' (which would read as a scheme) name the file and nothing else."""
-    from urllib.parse import quote
-    return quote(path, safe="/-._~!$&'()*+,;=@")
+    spaces and a ':' (which would read as a scheme) name the file and nothing else.
+    Computed once per path (a log has many findings per file)."""
+    found = _URI_REFERENCES.get(path)
+    if found is None:
+        from urllib.parse import quote
+        found = quote(path, safe="/-._~!$&'()*+,;=@")
+        if len(_URI_REFERENCES) < 10_000:
+            _URI_REFERENCES[path] = found
+    return found
+
+
+_URI_REFERENCES: dict[str, str] = {}
 
 
 def _root_uri(root: str) -> str:
@@ -160,5 +169,17 @@ def _root_uri(root: str) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
+def document(report: Report) -> dict[str, Any]:
+    """The SARIF log as JSON objects."""
+    log = to_json(build(report))
+    # ruleIndex points into the driver's rules; a finding of a rule not among them
+    # (cannot happen today) has no descriptor and is left out.
+    index = {r["id"]: i for i, r in enumerate(log["runs"][0]["tool"]["driver"]["rules"])}
+    log["runs"][0]["results"] = [_result(report, f, index) for f in report.findings
+                                 if f.rule_id in index]
+    return log
+
+
 def render(report: Report) -> str:
-    return json.dumps(to_json(build(report)), indent=2, ensure_ascii=False) + "\n"
+    from .common import dump_json
+    return dump_json(document(report))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 
 from .common import Report, readable_name
@@ -12,8 +14,11 @@ _COLOURS = {"error": "red", "warning": "yellow", "note": "cyan"}
 _CONTROLS = {c: "?" for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x09}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 def clean(text: str) -> str:
-    return text.translate(_CONTROLS)
+    return text.translate(_CONTROLS) if _CONTROL.search(text) else text
 
 
 def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
