@@ -622,7 +622,7 @@ def _marketplace(ref: Any) -> Any:
         return UNKNOWN
     if not isinstance(ref, dict):
         return None
-    if any(ref.get(k) for k in ("id", "sharedGalleryImageId", "communityGalleryImageId")):
+    if ref.get("id") or ref.get("sharedGalleryImageId") or ref.get("communityGalleryImageId"):
         return None
     parts = [ref.get(k) for k in ("publisher", "offer", "sku")]
     if any(p is UNKNOWN for p in parts):
@@ -632,11 +632,16 @@ def _marketplace(ref: Any) -> Any:
     return None
 
 
-def _set(value: Any) -> Any:
-    """A URI or list that is set: True, False, or UNKNOWN."""
-    if value is UNKNOWN:
-        return UNKNOWN
-    return bool(value)
+def _any_set(*values: Any) -> Any:
+    """Whether any of the URIs or lists is set: True, else UNKNOWN when one is unknown,
+    else False."""
+    unknown = False
+    for value in values:
+        if value is UNKNOWN:
+            unknown = True
+        elif value:
+            return True
+    return UNKNOWN if unknown else False
 
 
 def _lower(value: Any) -> Any:
@@ -788,6 +793,9 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
              parts: DeploymentParts) -> Deployment:
     """The Deployment of a VM or scale-set body; `get` reads the row's own keys (`name`,
     `sku`, and the projected columns read where the body does not say)."""
+    (member_of, hardware, security, os_profile, application_profile, ref, controller,
+     data_disks, os_disk, managed_disk, diff, os_type, create, size_gb, vhd, image,
+     vhd_containers) = parts
     is_vmss = kind == VMSS
     if is_vmss:
         sku = get("sku")
@@ -796,13 +804,11 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
         size = _str(ci(sku, "name")) if isinstance(sku, dict) else None
     else:
         capacity = 1
-        member_of = parts.member_of
         scale_set_id = (_str(_obj(member_of).get("id")) if member_of is not None
                         else _str(get("vmssId")))
         if scale_set_id is UNKNOWN:
             scale_set_id = None
-        size = _str(ci(parts.hardware, "vmSize"))
-    ref = parts.image_reference
+        size = _str(ci(hardware, "vmSize"))
     if isinstance(ref, dict):
         image_id, shared_id, community_id, exact = (
             _str(ref.get("id")), _str(ref.get("sharedGalleryImageId")),
@@ -811,24 +817,17 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
         image_id, shared_id, community_id, exact = (
             _str(get("imageId")), _str(get("sharedGalleryImageId")),
             _str(get("communityGalleryImageId")), _str(get("exactVersion")))
-    if parts.os_disk:
-        os_disk_type = _str(_obj(parts.managed_disk).get("storageAccountType"))
+    if os_disk:
+        os_disk_type = _str(_obj(managed_disk).get("storageAccountType"))
     else:
         os_disk_type = _str(get("osDiskType"))
-    data_disks = parts.data_disks
     if isinstance(data_disks, list):
         data_types = tuple(_str(_obj(_obj(d).get("managedDisk")).get("storageAccountType"))
                            for d in data_disks)
     else:
         data_types = tuple(_str(t) for t in _list(get("dataDiskTypes")))
-    security = parts.security
     security_type = _str(security.get("securityType") if isinstance(security, dict)
                          else get("securityType"))
-    diff = parts.diff
-    flags = [_set(v) for v in (_obj(parts.vhd).get("uri") if not is_vmss else None,
-                               _obj(parts.image).get("uri"),
-                               parts.vhd_containers if is_vmss else None)]
-    create = parts.create
     settings = diff if isinstance(diff, dict) else _EMPTY
     uefi = ci(security, "uefiSettings")
     name = get("name")
@@ -850,20 +849,21 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
         scale_set_id=scale_set_id,
         source=source,
         vm_size=size,
-        disk_controller_type=_low_str(parts.controller),
-        os_type=_low_str(parts.os_type),
+        disk_controller_type=_low_str(controller),
+        os_type=_low_str(os_type),
         ephemeral_os_disk=UNKNOWN if diff is UNKNOWN else bool(diff),
-        os_profile=parts.os_profile,
+        os_profile=os_profile,
         plan=_plan_of(get("plan")),
         extended_location=_extended_location(get("extendedLocation")),
-        applications=_applications(parts.application_profile),
+        applications=() if application_profile is None else _applications(application_profile),
         marketplace=_marketplace(ref),
-        unmanaged=True if True in flags else (UNKNOWN if UNKNOWN in flags else False),
+        unmanaged=_any_set(None if is_vmss else _obj(vhd).get("uri"), _obj(image).get("uri"),
+                           vhd_containers if is_vmss else None),
         attached=UNKNOWN if create is UNKNOWN else (
             not is_vmss and isinstance(create, str) and create.lower() == "attach"),
         diff_placement=UNKNOWN if diff is UNKNOWN else settings.get("placement"),
         full_caching=UNKNOWN if diff is UNKNOWN else settings.get("enableFullCaching"),
-        os_disk_gb=_int(parts.size_gb),
+        os_disk_gb=_int(size_gb),
         secure_boot=UNKNOWN if uefi is UNKNOWN else _obj(uefi).get("secureBootEnabled"),
         vtpm=UNKNOWN if uefi is UNKNOWN else _obj(uefi).get("vTpmEnabled"),
     )

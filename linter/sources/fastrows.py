@@ -411,24 +411,17 @@ class _Lines:
 
 def _deployment(row: _Row, props: _Profile, source: Source, kind: str) -> Any:
     """The Deployment of a VM or scale-set row with `properties`."""
-    profile = (props.virtualMachineProfile or _EMPTY_PROFILE) if kind == azure.VMSS else props
+    is_vm = kind == azure.VM
+    profile = props if is_vm else (props.virtualMachineProfile or _EMPTY_PROFILE)
     storage = profile.storageProfile or _EMPTY_STORAGE
     disk = storage.osDisk
+    d = disk or _EMPTY_DISK
     os_profile = bytes(profile.osProfile)
     return azure.assemble(partial(getattr, row), row.id, source, kind, azure.DeploymentParts(
-        member_of=props.virtualMachineScaleSet if kind == azure.VM else None,
-        hardware=props.hardwareProfile if kind == azure.VM else None,
-        security=profile.securityProfile,
-        os_profile=os_profile[:1] == b"{" and os_profile[1:].strip(b" \t\r\n") != b"}",
-        application_profile=profile.applicationProfile,
-        image_reference=storage.imageReference,
-        controller=storage.diskControllerType,
-        data_disks=storage.dataDisks,
-        os_disk=disk is not None,
-        **_disk_parts(disk or _EMPTY_DISK)))
-
-
-def _disk_parts(disk: _OsDisk) -> dict[str, Any]:
-    return {"managed_disk": disk.managedDisk, "diff": disk.diffDiskSettings,
-            "os_type": disk.osType, "create": disk.createOption, "size_gb": disk.diskSizeGB,
-            "vhd": disk.vhd, "image": disk.image, "vhd_containers": disk.vhdContainers}
+        props.virtualMachineScaleSet if is_vm else None,  # member_of
+        props.hardwareProfile if is_vm else None,  # hardware
+        profile.securityProfile,
+        os_profile[:1] == b"{" and os_profile[1:].strip(b" \t\r\n") != b"}",
+        profile.applicationProfile, storage.imageReference, storage.diskControllerType,
+        storage.dataDisks, disk is not None, d.managedDisk, d.diffDiskSettings, d.osType,
+        d.createOption, d.diskSizeGB, d.vhd, d.image, d.vhdContainers))
