@@ -117,8 +117,11 @@ def ci(obj: Any, key: str) -> Any:
     if value is not None:
         return value
     low = key.lower()
+    n = len(key)
     for k, v in obj.items():
-        if isinstance(k, str) and k.lower() == low:
+        # Only a key of the same length can match (the names here are ASCII; the one
+        # character whose lowercase is longer, U+0130, lowercases to no ASCII letter).
+        if isinstance(k, str) and len(k) == n and k.lower() == low:
             return v
     return None
 
