@@ -528,6 +528,7 @@ def load_paths(paths: Sequence[str], exclude: Sequence[str] = (),
             raise refuse_source_form(path, written)
         data = read_data(path, limits)
         if not path.lower().endswith((".yaml", ".yml")) and _read_fast(path, data, inventory):
+            del data  # one file's bytes at a time
             continue
         try:
             parsed = parse(path, limits, data)
