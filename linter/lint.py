@@ -8,10 +8,11 @@ from __future__ import annotations
 import gc
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
+
+from msgspec import Struct, field
 
 from . import facts as facts_module
 from .config import Settings
@@ -26,8 +27,7 @@ from .rules.registry import Registry, Rule
 from .sources import Limits, load_paths
 
 
-@dataclass
-class LintResult:
+class LintResult(Struct):
     findings: list[Finding]
     inventory: Inventory
     rules: list[Rule]  # the rules that ran

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
+
+from msgspec import Struct
 
 from ..rules.registry import RegoPolicy
 
 
-@dataclass(frozen=True)
-class RegoTestResult:
+class RegoTestResult(Struct, frozen=True):
     policy: str
     name: str
     passed: bool

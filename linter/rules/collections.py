@@ -15,8 +15,9 @@ violation").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
+
+from msgspec import Struct
 
 from ..facts import DefinitionFacts, DeploymentFacts, Facts, VersionFacts, glob_match
 from ..model import UNKNOWN, Gallery
@@ -208,8 +209,7 @@ def _gallery_deployment_fields(facts: Facts) -> dict[str, Callable[[DeploymentFa
     }
 
 
-@dataclass(frozen=True)
-class Collection:
+class Collection(Struct, frozen=True):
     name: str
     subjects: Callable[[Facts], Iterable[Any]]
     fields: Callable[[Facts], Mapping[str, Callable[[Any], Any]]]
@@ -255,8 +255,7 @@ def _rego_value(value: Any) -> Any:
     return value
 
 
-@dataclass
-class Projection:
+class Projection(Struct):
     items: list[dict[str, Any]]
     groups: list[list[Any]]  # subjects per item, by k
 

@@ -13,9 +13,9 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
+from msgspec import Struct
 
 from ..errors import InputError, ParseError
 from ..model import Inventory, Source
@@ -58,8 +58,7 @@ def refuse_source_form(path: str, form: tuple[str, str]) -> InputError:
 CONFIG_NAMES = (".gallerylint.yaml", ".gallerylint.yml")
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(Struct, frozen=True):
     """Bounds on what one input file may cost (issue: hostile input)."""
 
     max_file_bytes: int = 1 << 30  # 1 GiB

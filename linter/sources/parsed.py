@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 _decoder = json.JSONDecoder()
 _raw_decode = _decoder.raw_decode
@@ -35,8 +36,7 @@ def dig(value: Any, *keys: Any) -> Any:
     return value
 
 
-@dataclass(slots=True)
-class ParsedFile:
+class ParsedFile(Struct):
     path: str
     text: str
     document: Any
