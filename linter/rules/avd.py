@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..facts import Facts, in_production_scope
 from ..model import UNKNOWN, Resource
@@ -15,8 +16,7 @@ from ..sources.azure import HOST_POOL, SESSION_HOST, SESSION_HOST_CONFIG
 
 
 
-@dataclass
-class HostPool:
+class HostPool(Struct):
     pool: Resource
     vm_template: Any  # dict with keys lowercased, None when absent, UNKNOWN when unreadable
     configurations: list[Resource] = field(default_factory=list)

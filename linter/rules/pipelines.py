@@ -3,16 +3,16 @@ against the run (rules.md, "Pipelines (v3)")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..facts import DefinitionFacts, Facts, VersionFacts, glob_match, parse_version_name
 from ..model import UNKNOWN, Pipeline
 from ..names import definition_id_of, region
 
 
-@dataclass
-class SourceImage:
+class SourceImage(Struct):
     kind: str | None  # "marketplace" | "managed" | "gallery" | "vhd" | None (unknown)
     id: Any = None  # ARM ID (managed image, gallery version or definition reference)
     sku: Any = None  # Marketplace
