@@ -281,3 +281,13 @@ def test_the_benchmark_shape_is_read_fast(tmp_path):
         assert fastrows.split(data, SNAPSHOT_KIND, SNAPSHOT_ARRAYS) is not None, path
         assert_same(str(path))
     assert os.path.getsize(out / "image-versions.json") > 0
+
+
+def test_the_deployment_fields_assemble_passes_by_position():
+    """`azure.assemble` and the projected reader pass a Deployment's required fields by
+    position (half the cost of keywords, once per VM): this is the order they assume."""
+    from linter.model import Deployment
+    assert Deployment.__struct_fields__[:16] == (
+        "id", "kind", "name", "subscription_id", "location", "tags", "image_id",
+        "shared_image_id", "community_image_id", "exact_version", "os_disk_type",
+        "data_disk_types", "security_type", "capacity", "scale_set_id", "source")

@@ -683,23 +683,21 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
     data = get("dataDiskTypes")
     name = get("name")
     tags = get("tags")
-    return Deployment(
-        id=rid,
-        kind="vmss" if is_vmss else "vm",
-        name=name if name.__class__ is str and name else rid.rsplit("/", 1)[-1],
-        subscription_id=subscription_of(rid),
-        location=region(_text(get("location"))),
-        tags=_tags(tags) if tags else _EMPTY,
-        image_id=_text(get("imageId")),
-        shared_image_id=_text(get("sharedGalleryImageId")),
-        community_image_id=_text(get("communityGalleryImageId")),
-        exact_version=_text(get("exactVersion")),
-        os_disk_type=_text(get("osDiskType")),
-        data_disk_types=tuple(_disk_type(t) for t in data) if data.__class__ is list else (),
-        security_type=_text(get("securityType")),
-        capacity=capacity,
-        scale_set_id=scale_set_id,
-        source=source,
+    return Deployment(  # the required fields positionally, as in `assemble`
+        rid,  # id
+        "vmss" if is_vmss else "vm",  # kind
+        name if name.__class__ is str and name else rid.rsplit("/", 1)[-1],  # name
+        subscription_of(rid),  # subscription_id
+        region(_text(get("location"))),  # location
+        _tags(tags) if tags else _EMPTY,  # tags
+        _text(get("imageId")),  # image_id
+        _text(get("sharedGalleryImageId")),  # shared_image_id
+        _text(get("communityGalleryImageId")),  # community_image_id
+        _text(get("exactVersion")),  # exact_version
+        _text(get("osDiskType")),  # os_disk_type
+        tuple(_disk_type(t) for t in data) if data.__class__ is list else (),  # data_disk_types
+        _text(get("securityType")),  # security_type
+        capacity, scale_set_id, source,
         vm_size=_text(get("skuName") if is_vmss else get("vmSize")) or (
             _str(sku.get("name")) if is_vmss and isinstance(sku, dict) else None),
         disk_controller_type=_low_str(get("diskControllerType")),
@@ -834,23 +832,17 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
     settings = diff if isinstance(diff, dict) else _EMPTY
     uefi = ci(security, "uefiSettings")
     name = get("name")
+    # The required fields in the model's order, positionally: a Struct built so takes
+    # half the time it takes by keyword (this runs once per VM of an estate).
     return Deployment(
-        id=rid,
-        kind="vmss" if is_vmss else "vm",
-        name=_str(name) or rid.rsplit("/", 1)[-1],
-        subscription_id=subscription_of(rid),
-        location=region(_str(get("location"))),
-        tags=_tags(get("tags")),
-        image_id=image_id,
-        shared_image_id=shared_id,
-        community_image_id=community_id,
-        exact_version=exact,
-        os_disk_type=os_disk_type,
-        data_disk_types=data_types,
-        security_type=security_type,
-        capacity=capacity,
-        scale_set_id=scale_set_id,
-        source=source,
+        rid,  # id
+        "vmss" if is_vmss else "vm",  # kind
+        _str(name) or rid.rsplit("/", 1)[-1],  # name
+        subscription_of(rid),  # subscription_id
+        region(_str(get("location"))),  # location
+        _tags(get("tags")),  # tags
+        image_id, shared_id, community_id, exact,  # image_id ... exact_version
+        os_disk_type, data_types, security_type, capacity, scale_set_id, source,
         vm_size=size,
         disk_controller_type=_low_str(controller),
         os_type=_low_str(os_type),
