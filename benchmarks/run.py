@@ -121,6 +121,9 @@ def estate(name: str, data: Path, rounds: int) -> None:
               f"{time.perf_counter() - start:.2f} | | | |")
     else:
         print("(no `opa` on PATH: the real OPA is not measured)")
+    print("lint / json.load, round by round: " + ", ".join(
+        f"{r['seconds'] / b['seconds']:.2f}x time, {r['peak_rss_mb'] / b['peak_rss_mb']:.2f}x "
+        f"memory" for r, b in zip(lint, base)))
     print(f"lint, where its time goes (median round): {lint[len(lint) // 2]['timings']}")
     print(f"other reports of the same findings: {lint[len(lint) // 2]['other_reports']} s, "
           f"SARIF {lint[len(lint) // 2]['sarif_bytes'] / 1e6:.1f} MB")
