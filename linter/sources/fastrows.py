@@ -35,6 +35,7 @@ from msgspec import Raw, Struct
 
 from ..model import Inventory, Source
 from . import azure
+from .parsed import LineIndex
 
 _NULL = Raw(b"null")
 _ABSENT = Raw(b"")
@@ -323,7 +324,7 @@ def _positions(data: bytes, pos: int, items: list[Raw]) -> Iterator[tuple[Raw, i
 def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
     """The resources of the rows `split` found, in an inventory of their own."""
     out = Inventory()
-    lines = _Lines(data, _bom(data))
+    lines = LineIndex(data, _bom(data))
     kinds: dict[Any, str | None] = {}
     deployments = out.deployments
     for row, raw, at in rows:
@@ -374,39 +375,6 @@ def _row_start(data: bytes, at: int, rid: str) -> int:
         if data[k - 3:k + 1].lower() == b'"id"':
             return k - 3
     return pos
-
-
-class _Lines:
-    """(line, column), 1-based, of increasing byte offsets; columns counted in
-    characters, as the general reader counts them in the decoded text (in one forward
-    pass, also along the one line of a minified file)."""
-
-    __slots__ = ("data", "start", "pos", "line", "column_pos", "column", "ascii")
-
-    def __init__(self, data: bytes, start: int) -> None:
-        self.data = data
-        self.start = start
-        self.pos = start
-        self.line = 1
-        self.column_pos = start  # an offset whose column is `column`
-        self.column = 1
-        self.ascii = data.isascii()
-
-    def at(self, offset: int) -> tuple[int, int]:
-        data = self.data
-        if offset < self.pos:  # out of order (rare): count from the start
-            self.pos, self.line, self.column_pos, self.column = self.start, 1, self.start, 1
-        self.line += data.count(b"\n", self.pos, offset)
-        nl = data.rfind(b"\n", self.pos, offset)
-        if nl >= 0:
-            self.column_pos, self.column = nl + 1, 1
-        self.pos = offset
-        if self.ascii:
-            self.column += offset - self.column_pos
-        else:
-            self.column += len(data[self.column_pos:offset].decode("utf-8"))
-        self.column_pos = offset
-        return self.line, self.column
 
 
 def _deployment(row: _Row, props: _Profile, source: Source, kind: str) -> Any:
