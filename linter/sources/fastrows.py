@@ -24,7 +24,6 @@ is decoded whole and read by `add_resource`).
 from __future__ import annotations
 
 import codecs
-import json
 import re
 import sys
 from functools import partial
@@ -35,13 +34,12 @@ from msgspec import Raw, Struct
 
 from ..model import Inventory, Source
 from . import azure
-from .parsed import LineIndex
+from .parsed import LineIndex, row_start
 
 _NULL = Raw(b"null")
 _ABSENT = Raw(b"")
 _WS = re.compile(rb"[ \t\n\r]*")
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
-_ID_FIRST = re.compile(rb'\{[ \t\n\r]*"id"[ \t\n\r]*:[ \t\n\r]*')
 _DEPLOYMENTS = (azure.VM, azure.VMSS)
 
 
@@ -341,40 +339,12 @@ def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
                 kinds[rtype] = kind
         if kind is None:
             continue
-        source = Source(path, *lines.at(_row_start(data, at, rid)), form)
+        source = Source(path, *lines.at(row_start(data, at, rid)), form)
         if row is not None and kind in _DEPLOYMENTS and row.properties is not None:
             deployments.append(_deployment(row, row.properties, source, kind))
         else:
             azure.add_resource(out, whole if whole is not None else _any(raw), source, kind)
     return out
-
-
-def _row_start(data: bytes, at: int, rid: str) -> int:
-    """Where a row is placed: its `{` when `id` is its first key, else its `id` key (as
-    `files._row_position` places a row of the general reader)."""
-    quoted = ('"' + rid + '"').encode()
-    if data.startswith(b'{"id":', at) and data.startswith(quoted, at + 6):
-        return at  # as `az` and msgspec write a row (minified)
-    escaped = json.dumps(rid).encode()  # as json.dumps writes it: non-ASCII as \uXXXX
-    m = _ID_FIRST.match(data, at)
-    if m is not None and (data.startswith(quoted, m.end())
-                          or data.startswith(escaped, m.end())):
-        return at
-    pos = data.find(quoted, at)
-    if pos < 0:
-        pos = data.find(escaped, at)
-    if pos < 0:
-        return at
-    k = pos - 1
-    while k > at and data[k] in b" \t\r\n":
-        k -= 1
-    if data[k] == 0x3A:  # ':'
-        k -= 1
-        while k > at and data[k] in b" \t\r\n":
-            k -= 1
-        if data[k - 3:k + 1].lower() == b'"id"':
-            return k - 3
-    return pos
 
 
 def _deployment(row: _Row, props: _Profile, source: Source, kind: str) -> Any:

@@ -20,7 +20,7 @@ from msgspec import Struct
 from ..errors import InputError, ParseError
 from ..model import Inventory, Source
 from . import azure
-from .parsed import LineIndex, ParsedFile, decode, strip_comments
+from .parsed import LineIndex, ParsedFile, decode, row_start, strip_comments
 
 SNAPSHOT_KIND = "gallerylint.snapshot"
 SNAPSHOT_ARRAYS = ("galleries", "imageDefinitions", "imageVersions", "virtualMachines",
@@ -368,34 +368,6 @@ def _resource_rows(parsed: ParsedFile, form: str) -> Iterable[tuple[Any, int | N
         yield from _with_offsets(document[key], offsets.get(key))
 
 
-_ID_FIRST = re.compile(r'\{\s*"id"\s*:\s*')
-
-
-def _row_position(text: str, offset: int, rid: str, index: LineIndex) -> tuple[int, int]:
-    """The line of a row: its opening brace when `id` is its first key, else its own `id`
-    key (searched from the row's own start, so an ID named earlier, e.g. another
-    version's `storageProfile.source.id`, never places it)."""
-    m = _ID_FIRST.match(text, offset)
-    if m is not None and (text.startswith('"' + rid + '"', m.end())
-                          or text.startswith(json.dumps(rid), m.end())):
-        return index.at(offset)
-    pos = text.find('"' + rid + '"', offset)
-    if pos < 0:
-        pos = text.find(json.dumps(rid), offset)
-    if pos < 0:
-        return index.at(offset)
-    k = pos - 1
-    while k > offset and text[k] in " \t\r\n":
-        k -= 1
-    if text[k] == ":":
-        k -= 1
-        while k > offset and text[k] in " \t\r\n":
-            k -= 1
-        if text[k - 3:k + 1].lower() == '"id"':
-            return index.at(k - 3)
-    return index.at(pos)
-
-
 def load_skus(path: str, document: Any, inventory: Inventory) -> None:
     """The Resource SKUs list (`az vm list-skus -o json`, or the REST `{"value": [...]}`)."""
     rows = document if isinstance(document, list) else (
@@ -459,7 +431,7 @@ def load_document(parsed: ParsedFile, form: str, inventory: Inventory) -> None:
         if kind is None:
             continue
         if index is not None:
-            line, column = (_row_position(text, offset, row["id"], index)
+            line, column = (index.at(row_start(text, offset, row["id"]))
                             if offset is not None else (1, 1))
         else:
             lc = getattr(row, "lc", None)

@@ -176,6 +176,43 @@ class LineIndex:
         return self.line, self.column
 
 
+_ID_FIRST = re.compile(r'\{[ \t\n\r]*"id"[ \t\n\r]*:[ \t\n\r]*')
+_ID_FIRST_BYTES = re.compile(_ID_FIRST.pattern.encode())
+
+
+def row_start(text: str | bytes, offset: int, rid: str) -> int:
+    """Where the row at `offset` (of a resources array, as text or as the file's bytes)
+    is placed: its opening brace when `id` is its first key, else its own `id` key
+    (searched from the row's own start, so an ID named earlier, e.g. another version's
+    `storageProfile.source.id`, never places it)."""
+    raw = isinstance(text, bytes)
+
+    def spelled(s: str) -> Any:
+        return s.encode() if raw else s
+
+    quoted = spelled('"' + rid + '"')
+    escaped = spelled(json.dumps(rid))  # as json.dumps writes it: non-ASCII as \uXXXX
+    m = (_ID_FIRST_BYTES if raw else _ID_FIRST).match(text, offset)  # type: ignore[arg-type]
+    if m is not None and (text.startswith(quoted, m.end()) or text.startswith(escaped, m.end())):
+        return offset
+    pos = text.find(quoted, offset)
+    if pos < 0:
+        pos = text.find(escaped, offset)
+    if pos < 0:
+        return offset
+    ws, colon, key = spelled(" \t\r\n"), spelled(":"), spelled('"id"')
+    k = pos - 1
+    while k > offset and text[k:k + 1] in ws:
+        k -= 1
+    if text[k:k + 1] == colon:
+        k -= 1
+        while k > offset and text[k:k + 1] in ws:
+            k -= 1
+        if text[k - 3:k + 1].lower() == key:
+            return k - 3
+    return pos
+
+
 class Positions:
     """Where a JSON object or array and its members are: 0-based line and column, the
     same interface ruamel's `lc` offers (`line`, `col`, `key(k)`, `item(i)`)."""
