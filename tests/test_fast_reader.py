@@ -245,14 +245,20 @@ def deployment_rows(draw):
     maybe(storage, "osDisk", st.just(os_disk) | json_leaf)
     for key in ("imageReference", "dataDisks", "diskControllerType"):
         maybe(storage, key, json_leaf | st.fixed_dictionaries(
-            {"id": json_leaf, "publisher": json_leaf, "offer": json_leaf, "sku": json_leaf}))
+            {"id": json_leaf, "publisher": json_leaf, "offer": json_leaf, "sku": json_leaf},
+            optional={"sharedGalleryImageId": json_leaf, "exactVersion": json_leaf,
+                      "managedDisk": json_leaf}))
     profile: dict = {}
+    uefi = json_leaf | st.fixed_dictionaries(
+        {}, optional={"secureBootEnabled": json_leaf, "vTpmEnabled": json_leaf})
     maybe(profile, "storageProfile", st.just(storage) | json_leaf)
     for key in ("securityProfile", "osProfile", "applicationProfile", "hardwareProfile",
                 "virtualMachineScaleSet"):
         maybe(profile, key, json_leaf | st.fixed_dictionaries(
             {"securityType": json_leaf, "uefiSettings": json_leaf, "vmSize": json_leaf,
-             "id": json_leaf, "galleryApplications": json_leaf}))
+             "id": json_leaf, "galleryApplications": json_leaf},
+            # other spellings the general reader accepts, and what the parts read
+            optional={"UefiSettings": uefi, "VMSize": json_leaf, "VmSize": json_leaf}))
     vmss = draw(st.booleans())
     row = dict(VMSS if vmss else VM)
     row["properties"] = {"virtualMachineProfile": profile} if vmss else profile

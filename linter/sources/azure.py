@@ -219,7 +219,7 @@ def _first(*values: Any) -> Any:
     return None
 
 
-def _tags(value: Any) -> Mapping[str, str]:
+def tags_of(value: Any) -> Mapping[str, str]:
     if not value or not isinstance(value, dict):
         return _EMPTY
     return {str(k).lower(): v if isinstance(v, str) else str(v) for k, v in value.items()}
@@ -316,7 +316,7 @@ def gallery(res: Mapping[str, Any], source: Source) -> Gallery:
         name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
         subscription_id=subscription_of(rid),
         location=region(_str(res.get("location"))),
-        tags=_tags(res.get("tags")),
+        tags=tags_of(res.get("tags")),
         permissions=permissions.lower() if isinstance(permissions, str) else permissions,
         groups=groups,
         unique_name=_first(_str(ident.get("uniqueName")), _str(res.get("uniqueName"))),
@@ -380,7 +380,7 @@ def definition(res: Mapping[str, Any], source: Source) -> ImageDefinition:
         name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
         subscription_id=subscription_of(rid),
         location=region(_str(res.get("location"))),
-        tags=_tags(res.get("tags")),
+        tags=tags_of(res.get("tags")),
         publisher=_first(_str(ident.get("publisher")), _str(res.get("publisher"))),
         offer=_first(_str(ident.get("offer")), _str(res.get("offer"))),
         sku=_first(_str(ident.get("sku")), _str(res.get("sku")) if not isinstance(
@@ -466,7 +466,7 @@ def version(res: Mapping[str, Any], source: Source) -> ImageVersion:
         name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
         subscription_id=subscription_of(rid),
         location=region(_str(res.get("location"))),
-        tags=_tags(res.get("tags")),
+        tags=tags_of(res.get("tags")),
         published=parse_time(_when(_first(pp.get("publishedDate"), col.get("publishedDate")))),
         end_of_life=parse_time(_when(_first(pp.get("endOfLifeDate"), col.get("endOfLifeDate")))),
         exclude_from_latest=_first(_bool(_first(pp.get("excludeFromLatest"),
@@ -689,7 +689,7 @@ def _projected_deployment(res: Mapping[str, Any], source: Source, kind: str,
         name if name.__class__ is str and name else rid.rsplit("/", 1)[-1],  # name
         subscription_of(rid),  # subscription_id
         region(_text(get("location"))),  # location
-        _tags(tags) if tags else _EMPTY,  # tags
+        tags_of(tags) if tags else _EMPTY,  # tags
         _text(get("imageId")),  # image_id
         _text(get("sharedGalleryImageId")),  # shared_image_id
         _text(get("communityGalleryImageId")),  # community_image_id
@@ -738,18 +738,21 @@ def _projected_v3(get: Any, is_vmss: bool) -> dict[str, Any]:
 class DeploymentParts(NamedTuple):
     """What a VM or scale-set body says, found where its form keeps it: `deployment`
     finds it in a dict (any input form), `fastrows` in the typed records it decodes
-    Azure's own lists into. `assemble` makes the one Deployment of either."""
+    Azure's own lists into. The parts many VMs spell alike (an image reference, a
+    security profile, a size, tags) come read by the functions below, which `fastrows`
+    calls once per distinct spelling. `assemble` makes the one Deployment of either."""
 
     member_of: Any  # VM: properties.virtualMachineScaleSet
-    hardware: Any  # VM: properties.hardwareProfile
-    security: Any  # securityProfile
+    size: Any  # VM: vm_size(properties.hardwareProfile)
+    security: tuple[Any, Any, Any]  # security_fields(securityProfile)
     os_profile: Any  # True when osProfile is a non-empty object; False; UNKNOWN
     application_profile: Any
-    image_reference: Any  # storageProfile.imageReference
+    reference: tuple[Any, Any, Any, Any, Any]  # image_fields(storageProfile.imageReference)
+    tags: Mapping[str, str]  # tags_of(the row's tags)
     controller: Any  # storageProfile.diskControllerType
     data_disks: Any  # storageProfile.dataDisks
     os_disk: bool  # storageProfile.osDisk is an object
-    managed_disk: Any  # osDisk.managedDisk, and the rest of osDisk below
+    disk_type: Any  # osDisk.managedDisk.storageAccountType, and the rest of osDisk below
     diff: Any
     os_type: Any
     create: Any
@@ -759,28 +762,59 @@ class DeploymentParts(NamedTuple):
     vhd_containers: Any
 
 
+def vm_size(hardware: Any) -> Any:
+    """A VM's size from its hardwareProfile."""
+    return _str(ci(hardware, "vmSize"))
+
+
+def security_fields(security: Any, get: Callable[[str], Any]) -> tuple[Any, Any, Any]:
+    """(security type, secure boot, vTPM) of a securityProfile; the type from a projected
+    row's column when the profile is not an object."""
+    security_type = _str(security.get("securityType") if isinstance(security, dict)
+                         else get("securityType"))
+    uefi = ci(security, "uefiSettings")
+    if uefi is UNKNOWN:
+        return security_type, UNKNOWN, UNKNOWN
+    uefi = _obj(uefi)
+    return security_type, uefi.get("secureBootEnabled"), uefi.get("vTpmEnabled")
+
+
+def image_fields(ref: Any, get: Callable[[str], Any]) -> tuple[Any, Any, Any, Any, Any]:
+    """(image ID, shared gallery image ID, community gallery image ID, exact version,
+    Marketplace image) of an imageReference; of a projected row's columns when the
+    reference is not an object."""
+    if isinstance(ref, dict):
+        return (_str(ref.get("id")), _str(ref.get("sharedGalleryImageId")),
+                _str(ref.get("communityGalleryImageId")), _str(ref.get("exactVersion")),
+                _marketplace(ref))
+    return (_str(get("imageId")), _str(get("sharedGalleryImageId")),
+            _str(get("communityGalleryImageId")), _str(get("exactVersion")), _marketplace(ref))
+
+
 def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
     rid = res["id"]
     props = res.get("properties")
     if not isinstance(props, dict):
         return _projected_deployment(res, source, kind, rid)
+    get = res.get
     profile = _obj(props.get("virtualMachineProfile")) if kind == VMSS else props
     storage = _obj(profile.get("storageProfile"))
     disk = ci(storage, "osDisk")
     os_disk = _obj(disk)
     os_profile = ci(profile, "osProfile")
-    return assemble(res.get, rid, source, kind, DeploymentParts(
+    return assemble(get, rid, source, kind, DeploymentParts(
         member_of=props.get("virtualMachineScaleSet") if kind == VM else None,
-        hardware=ci(props, "hardwareProfile") if kind == VM else None,
-        security=profile.get("securityProfile"),
+        size=vm_size(ci(props, "hardwareProfile")) if kind == VM else None,
+        security=security_fields(profile.get("securityProfile"), get),
         os_profile=UNKNOWN if os_profile is UNKNOWN else (
             isinstance(os_profile, dict) and bool(os_profile)),
         application_profile=ci(profile, "applicationProfile"),
-        image_reference=storage.get("imageReference"),
+        reference=image_fields(storage.get("imageReference"), get),
+        tags=tags_of(get("tags")),
         controller=ci(storage, "diskControllerType"),
         data_disks=storage.get("dataDisks"),
         os_disk=isinstance(disk, dict),
-        managed_disk=os_disk.get("managedDisk"),
+        disk_type=_obj(os_disk.get("managedDisk")).get("storageAccountType"),
         diff=ci(os_disk, "diffDiskSettings"),
         os_type=ci(os_disk, "osType"),
         create=ci(os_disk, "createOption"),
@@ -794,9 +828,9 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
              parts: DeploymentParts) -> Deployment:
     """The Deployment of a VM or scale-set body; `get` reads the row's own keys (`name`,
     `sku`, and the projected columns read where the body does not say)."""
-    (member_of, hardware, security, os_profile, application_profile, ref, controller,
-     data_disks, os_disk, managed_disk, diff, os_type, create, size_gb, vhd, image,
-     vhd_containers) = parts
+    (member_of, size, (security_type, secure_boot, vtpm), os_profile, application_profile,
+     (image_id, shared_id, community_id, exact, marketplace), tags, controller, data_disks,
+     os_disk, disk_type, diff, os_type, create, size_gb, vhd, image, vhd_containers) = parts
     is_vmss = kind == VMSS
     if is_vmss:
         sku = get("sku")
@@ -809,58 +843,49 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
                         else _str(get("vmssId")))
         if scale_set_id is UNKNOWN:
             scale_set_id = None
-        size = _str(ci(hardware, "vmSize"))
-    if isinstance(ref, dict):
-        image_id, shared_id, community_id, exact = (
-            _str(ref.get("id")), _str(ref.get("sharedGalleryImageId")),
-            _str(ref.get("communityGalleryImageId")), _str(ref.get("exactVersion")))
-    else:
-        image_id, shared_id, community_id, exact = (
-            _str(get("imageId")), _str(get("sharedGalleryImageId")),
-            _str(get("communityGalleryImageId")), _str(get("exactVersion")))
-    if os_disk:
-        os_disk_type = _str(_obj(managed_disk).get("storageAccountType"))
-    else:
-        os_disk_type = _str(get("osDiskType"))
+    os_disk_type = _str(disk_type if os_disk else get("osDiskType"))
     if isinstance(data_disks, list):
         data_types = tuple(_str(_obj(_obj(d).get("managedDisk")).get("storageAccountType"))
-                           for d in data_disks)
+                           for d in data_disks) if data_disks else ()
     else:
         data_types = tuple(_str(t) for t in _list(get("dataDiskTypes")))
-    security_type = _str(security.get("securityType") if isinstance(security, dict)
-                         else get("securityType"))
-    settings = diff if isinstance(diff, dict) else _EMPTY
-    uefi = ci(security, "uefiSettings")
+    if diff is None:
+        diff_placement = full_caching = None
+    elif diff is UNKNOWN:
+        diff_placement = full_caching = UNKNOWN
+    else:
+        settings = diff if isinstance(diff, dict) else _EMPTY
+        diff_placement, full_caching = settings.get("placement"), settings.get("enableFullCaching")
     name = get("name")
     # The required fields in the model's order, positionally: a Struct built so takes
     # half the time it takes by keyword (this runs once per VM of an estate).
     return Deployment(
         rid,  # id
         "vmss" if is_vmss else "vm",  # kind
-        _str(name) or rid.rsplit("/", 1)[-1],  # name
+        name if name.__class__ is str and name else _str(name) or rid.rsplit("/", 1)[-1],
         subscription_of(rid),  # subscription_id
         region(_str(get("location"))),  # location
-        _tags(get("tags")),  # tags
+        tags,
         image_id, shared_id, community_id, exact,  # image_id ... exact_version
         os_disk_type, data_types, security_type, capacity, scale_set_id, source,
         vm_size=size,
-        disk_controller_type=_low_str(controller),
-        os_type=_low_str(os_type),
+        disk_controller_type=None if controller is None else _low_str(controller),
+        os_type=None if os_type is None else _low_str(os_type),
         ephemeral_os_disk=UNKNOWN if diff is UNKNOWN else bool(diff),
         os_profile=os_profile,
         plan=_plan_of(get("plan")),
         extended_location=_extended_location(get("extendedLocation")),
         applications=() if application_profile is None else _applications(application_profile),
-        marketplace=_marketplace(ref),
+        marketplace=marketplace,
         unmanaged=_any_set(None if is_vmss else _obj(vhd).get("uri"), _obj(image).get("uri"),
                            vhd_containers if is_vmss else None),
         attached=UNKNOWN if create is UNKNOWN else (
             not is_vmss and isinstance(create, str) and create.lower() == "attach"),
-        diff_placement=UNKNOWN if diff is UNKNOWN else settings.get("placement"),
-        full_caching=UNKNOWN if diff is UNKNOWN else settings.get("enableFullCaching"),
+        diff_placement=diff_placement,
+        full_caching=full_caching,
         os_disk_gb=_int(size_gb),
-        secure_boot=UNKNOWN if uefi is UNKNOWN else _obj(uefi).get("secureBootEnabled"),
-        vtpm=UNKNOWN if uefi is UNKNOWN else _obj(uefi).get("vTpmEnabled"),
+        secure_boot=secure_boot,
+        vtpm=vtpm,
     )
 
 
@@ -901,7 +926,7 @@ def other_resource(res: Mapping[str, Any], source: Source, kind: str) -> Resourc
     props = res.get("properties")
     return Resource(id=rid, kind=kind, name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
                     subscription_id=subscription_of(rid) or None,
-                    location=region(_str(res.get("location"))), tags=_tags(res.get("tags")),
+                    location=region(_str(res.get("location"))), tags=tags_of(res.get("tags")),
                     properties=props if isinstance(props, dict) else {},
                     api_version=res.get("apiVersion") if isinstance(res.get("apiVersion"), str)
                     else None, source=source)

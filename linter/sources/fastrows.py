@@ -26,8 +26,8 @@ from __future__ import annotations
 import codecs
 import re
 import sys
-from functools import partial
-from typing import Any, Iterator
+from itertools import accumulate
+from typing import Any
 
 import msgspec
 from msgspec import Raw, Struct
@@ -48,10 +48,15 @@ class Unsupported(Exception):
 
 
 # The typed records: the keys the model reads, with the spellings Azure prints. A key
-# that is absent reads as None, as `dict.get` does in the general reader.
+# that is absent reads as None, as `dict.get` does in the general reader. A part many
+# rows spell alike is kept as its raw bytes (`Raw`) and read once per spelling (`_Shared`).
+
+class _Managed(Struct):
+    storageAccountType: Any = None
+
 
 class _OsDisk(Struct):
-    managedDisk: Any = None
+    managedDisk: "_Managed | None" = None
     diffDiskSettings: Any = None
     osType: Any = None
     createOption: Any = None
@@ -62,7 +67,7 @@ class _OsDisk(Struct):
 
 
 class _Storage(Struct):
-    imageReference: Any = None
+    imageReference: Raw = _NULL
     osDisk: "_OsDisk | None" = None
     dataDisks: Any = None
     diskControllerType: Any = None
@@ -73,10 +78,10 @@ class _Profile(Struct):
     the other kinds' `properties` have besides is skipped."""
 
     storageProfile: "_Storage | None" = None
-    securityProfile: Any = None
+    securityProfile: Raw = _NULL
     osProfile: Raw = _NULL
     applicationProfile: Any = None
-    hardwareProfile: Any = None
+    hardwareProfile: Raw = _NULL
     virtualMachineScaleSet: Any = None
     virtualMachineProfile: "_Profile | None" = None
 
@@ -91,7 +96,7 @@ class _Row(Struct):
     properties: "_Profile | None" = None
     name: Any = None
     location: Any = None
-    tags: Any = None
+    tags: Raw = _NULL
     sku: Any = None
     plan: Any = None
     extendedLocation: Any = None
@@ -184,7 +189,7 @@ def _split(data: bytes, snapshot_kind: str,
                 raise Unsupported
             arrays = [(_member_offset(data, pos, view, key), items)]
     rows = [(_typed(raw), raw, at) for pos, items in arrays
-            for raw, at in _positions(data, pos, items)]
+            for raw, at in zip(items, _positions(data, pos, items))]
     ids = [(r.id if r is not None else _any(raw).get("id")) for r, raw, _ in rows]
     if form == "azure":
         if not rows or not all(isinstance(i, str) and i.startswith("/") for i in ids):
@@ -298,25 +303,67 @@ def _top_members(data: bytes, pos: int, view: memoryview) -> dict[str, tuple[int
         pos = ws(data, pos + 1).end()
 
 
-def _positions(data: bytes, pos: int, items: list[Raw]) -> Iterator[tuple[Raw, int]]:
-    """Each row of the array whose `[` is at `pos`, with its offset in `data`; each is
+def _positions(data: bytes, pos: int, items: list[Raw]) -> list[int]:
+    """The offset in `data` of each row of the array whose `[` is at `pos`. Each row is
     checked to be there (of a duplicate key Python keeps the last value, which must not
-    be placed at the first)."""
+    be placed at the first): rows written without spaces between them (minified, as
+    Resource Graph prints them) are compared a run at a time, the others one by one."""
     ws = _WS.match
     if data[pos:pos + 1] != b"[":
         raise Unsupported
     pos = ws(data, pos + 1).end()
-    last = len(items) - 1
-    for i, raw in enumerate(items):
-        if not data.startswith(memoryview(raw), pos):
-            raise Unsupported
-        yield raw, pos
-        pos = ws(data, pos + len(raw)).end()
-        if data[pos:pos + 1] != (b"]" if i == last else b","):
+    out: list[int] = []
+    n = len(items)
+    i = 0
+    while i < n:
+        run = items[i:i + 1024]
+        joined = b",".join(run)  # type: ignore[arg-type]
+        end = pos + len(joined)
+        if data.startswith(joined, pos) and data[end:end + 1] in (b",", b"]"):
+            out.extend(accumulate([len(r) + 1 for r in run[:-1]], initial=pos))
+            pos = end
+        else:  # spaced: row by row
+            for j, raw in enumerate(run):
+                if j:
+                    pos = ws(data, pos).end()
+                    if data[pos:pos + 1] != b",":
+                        raise Unsupported
+                    pos = ws(data, pos + 1).end()
+                if not data.startswith(memoryview(raw), pos):
+                    raise Unsupported
+                out.append(pos)
+                pos += len(raw)
+        i += len(run)
+        pos = ws(data, pos).end()
+        if data[pos:pos + 1] != (b"," if i < n else b"]"):
             raise Unsupported
         pos = ws(data, pos + 1).end()
     if not items and data[pos:pos + 1] != b"]":
         raise Unsupported
+    return out
+
+
+class _Shared:
+    """A part many rows spell alike (an image reference, a security profile, a size,
+    tags) read once per spelling: `read` is the general reader's function for it, and
+    the part's bytes are the key. What it reads of an object never depends on the row
+    (`get` is read only where the part is not an object, and that is never kept)."""
+
+    __slots__ = ("read", "seen")
+    _MAX = 65_536  # distinct spellings kept, each at most a row's size
+
+    def __init__(self, read: Any) -> None:
+        self.read = read
+        self.seen: dict[bytes, Any] = {}
+
+    def __call__(self, raw: Raw, get: Any) -> Any:
+        key = bytes(raw)
+        found = self.seen.get(key, _ABSENT)
+        if found is _ABSENT:
+            found = self.read(_any(key), get)
+            if key[:1] == b"{" and len(self.seen) < self._MAX:
+                self.seen[key] = found
+        return found
 
 
 def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
@@ -325,6 +372,9 @@ def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
     lines = LineIndex(data, _bom(data))
     kinds: dict[Any, str | None] = {}
     deployments = out.deployments
+    shared = (_Shared(lambda value, get: azure.vm_size(value)),
+              _Shared(azure.security_fields), _Shared(azure.image_fields),
+              _Shared(lambda value, get: azure.tags_of(value)))
     for row, raw, at in rows:
         whole = None
         if row is None:
@@ -341,25 +391,31 @@ def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
             continue
         source = Source(path, *lines.at(row_start(data, at, rid)), form)
         if row is not None and kind in _DEPLOYMENTS and row.properties is not None:
-            deployments.append(_deployment(row, row.properties, source, kind))
+            deployments.append(_deployment(row, row.properties, source, kind, shared))
         else:
             azure.add_resource(out, whole if whole is not None else _any(raw), source, kind)
     return out
 
 
-def _deployment(row: _Row, props: _Profile, source: Source, kind: str) -> Any:
+def _deployment(row: _Row, props: _Profile, source: Source, kind: str,
+                shared: tuple[_Shared, _Shared, _Shared, _Shared]) -> Any:
     """The Deployment of a VM or scale-set row with `properties`."""
+    size, security, reference, tags = shared
+    get = row.__getattribute__
     is_vm = kind == azure.VM
     profile = props if is_vm else (props.virtualMachineProfile or _EMPTY_PROFILE)
     storage = profile.storageProfile or _EMPTY_STORAGE
     disk = storage.osDisk
     d = disk or _EMPTY_DISK
+    managed = d.managedDisk
     os_profile = bytes(profile.osProfile)
-    return azure.assemble(partial(getattr, row), row.id, source, kind, azure.DeploymentParts(
+    return azure.assemble(get, row.id, source, kind, azure.DeploymentParts(
         props.virtualMachineScaleSet if is_vm else None,  # member_of
-        props.hardwareProfile if is_vm else None,  # hardware
-        profile.securityProfile,
+        size(props.hardwareProfile, get) if is_vm else None,
+        security(profile.securityProfile, get),
         os_profile[:1] == b"{" and os_profile[1:].strip(b" \t\r\n") != b"}",
-        profile.applicationProfile, storage.imageReference, storage.diskControllerType,
-        storage.dataDisks, disk is not None, d.managedDisk, d.diffDiskSettings, d.osType,
-        d.createOption, d.diskSizeGB, d.vhd, d.image, d.vhdContainers))
+        profile.applicationProfile, reference(storage.imageReference, get),
+        tags(row.tags, get), storage.diskControllerType, storage.dataDisks,
+        disk is not None, None if managed is None else managed.storageAccountType,
+        d.diffDiskSettings, d.osType, d.createOption, d.diskSizeGB, d.vhd, d.image,
+        d.vhdContainers))

@@ -31,12 +31,12 @@ def properties_of(res: Mapping[str, Any]) -> Mapping[str, Any]:
 def pipeline(res: Mapping[str, Any], source: Source) -> Pipeline:
     """The template as a pipeline (its properties as given, for the pipeline rules)."""
     from ..names import region, subscription_of
-    from .azure import _str, _tags
+    from .azure import _str, tags_of
     rid = res["id"]
     api = res.get("apiVersion")
     return Pipeline(id=rid, kind="aib", name=_str(res.get("name")) or rid.rsplit("/", 1)[-1],
                     subscription_id=subscription_of(rid) or None,
-                    location=region(_str(res.get("location"))), tags=_tags(res.get("tags")),
+                    location=region(_str(res.get("location"))), tags=tags_of(res.get("tags")),
                     api_version=api if isinstance(api, str) else None,
                     properties=properties_of(res), source=source,
                     identity=res.get("identity"))

@@ -147,7 +147,7 @@ class LineIndex:
     (the fast reader's), columns still count characters, as in the decoded text; `start`
     is where the text begins (after a byte order mark)."""
 
-    __slots__ = ("text", "start", "pos", "line", "column_pos", "column", "chars", "nl")
+    __slots__ = ("text", "start", "pos", "line", "column_pos", "column", "chars", "nl", "flat")
 
     def __init__(self, text: str | bytes, start: int = 0) -> None:
         self.text = text
@@ -158,8 +158,12 @@ class LineIndex:
         self.column = 1
         self.chars = isinstance(text, str) or text.isascii()  # offsets count characters
         self.nl: Any = "\n" if isinstance(text, str) else b"\n"
+        # one line of characters (a minified file): the column is the offset
+        self.flat = self.chars and text.find(self.nl, start) < 0  # type: ignore[arg-type]
 
     def at(self, offset: int) -> tuple[int, int]:
+        if self.flat:
+            return 1, offset - self.start + 1
         text = self.text
         if offset < self.pos:  # out of order (rare): count from the start
             self.pos, self.line, self.column_pos, self.column = (self.start, 1, self.start, 1)
@@ -186,6 +190,11 @@ def row_start(text: str | bytes, offset: int, rid: str) -> int:
     (searched from the row's own start, so an ID named earlier, e.g. another version's
     `storageProfile.source.id`, never places it)."""
     raw = isinstance(text, bytes)
+    if '"' not in rid and "\\" not in rid:  # the common case: `{"id":"<the ID>"`
+        head = b'{"id":"' if raw else '{"id":"'
+        if text.startswith(head, offset) and text.startswith(  # type: ignore[arg-type]
+                rid.encode() + b'"' if raw else rid + '"', offset + 7):  # type: ignore[arg-type]
+            return offset
 
     def spelled(s: str) -> Any:
         return s.encode() if raw else s
