@@ -56,11 +56,11 @@ def main() -> None:
         result = run([folder], settings, now, registry=load_registry())
         report = Report(result.findings, result.rules, result.inventory, folder, "bench", now)
         t = time.perf_counter()
-        size = len(sarif.render(report))
+        size = len(sarif.render_bytes(report))  # what the CLI writes to a file
         result.timings["sarif"] = time.perf_counter() - t
         elapsed = time.perf_counter() - start
         rendered = {}
-        for name, render in (("json", json_report.render), ("text", text.render)):
+        for name, render in (("json", json_report.render_bytes), ("text", text.render)):
             t = time.perf_counter()
             render(report)
             rendered[name] = round(time.perf_counter() - t, 3)

@@ -385,7 +385,8 @@ def _lint_report(result: Any, settings: Any, now: datetime, pairs: Any, quiet: b
                                "repository; lint files inside it, or pass --source-root"]
     colour = _colour_wanted(color)
     rendered = [(fmt, dest, _render(fmt, report, colour=dest == "-" and colour,
-                                    verbose=verbose)) for fmt, dest in pairs]
+                                    verbose=verbose, to_file=dest != "-"))
+                for fmt, dest in pairs]
     from .atomic import write_all
     files = [(dest, text) for _, dest, text in rendered if dest != "-"]
     write_all(files)  # all reports or none: renamed together once all are written
@@ -411,13 +412,16 @@ def _colour_wanted(choice: str = "auto") -> bool:
 
 
 
-def _render(fmt: str, report: Any, colour: bool = False, verbose: bool = False) -> str:
+def _render(fmt: str, report: Any, colour: bool = False, verbose: bool = False,
+            to_file: bool = False) -> str | bytes:
     import importlib
     # Each reporter is imported only when its format is asked for (sarif-om is heavy).
     module = importlib.import_module(
         f".report.{ {'json': 'json_report'}.get(fmt, fmt) }", __package__)
     if fmt == "text":
         return module.render(report, colour=colour, verbose=verbose)
+    if to_file and hasattr(module, "render_bytes"):  # a large log is never copied as text
+        return module.render_bytes(report)
     return module.render(report)
 
 

@@ -265,6 +265,8 @@ class Facts(Struct, eq=False):
     planned: list[VersionFacts] = field(default_factory=list)
     sku_index: dict[str, list[Any]] | None = None  # Resource SKUs by size, built on first use
     _by_deployment: dict[int, "DeploymentFacts"] | None = None
+    # rules/collections.py: a collection's subjects grouped by prekey, built once
+    pregroups: dict[str, Any] = field(default_factory=dict)
     _production_pipelines: set[str] | None = None
 
     def production_pipeline(self, pipeline_id: str) -> bool:
@@ -680,59 +682,44 @@ def _resolve_deployments(inventory: Inventory, settings: Settings,
     tag_values = {v.lower() for v in settings.environments.production_tag_values}
     out: list[DeploymentFacts] = []
     append = out.append
-    # Many deployments share one reference: resolve each distinct one once.
-    resolved: dict[tuple[Any, Any, Any], tuple[Any, Gallery | None, str, str | None]] = {}
+    # Many deployments share one reference, and one (reference, exact version, region):
+    # what follows from those alone is worked out once per distinct one.
+    resolved: dict[tuple[Any, Any, Any], tuple[Any, ...]] = {}
+    versions: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     for dep in inventory.deployments:
         key = (dep.image_id, dep.shared_image_id, dep.community_image_id)
         found = resolved.get(key)
         if found is None:
-            found = resolved[key] = _reference(dep, gallery_by_id, gallery_by_unique,
-                                               gallery_by_public)
-        ref, gallery, image_name, version_name = found
+            found = resolved[key] = _resolve_reference(
+                _reference(dep, gallery_by_id, gallery_by_unique, gallery_by_public),
+                definition_by_gallery_name, gallery_production)
+        ref, gallery, gallery_prod, df, unresolved, pinned_name = found
         if ref is None:
             continue  # not a gallery image (marketplace, managed image, or no reference)
-        facts = DeploymentFacts(dep, ref)
+        member_of = dep.scale_set_id
+        counted = member_of is None or member_of.lower() not in scale_sets
+        if ref is UNKNOWN or unresolved == "gallery":
+            append(DeploymentFacts(dep, ref, gallery, unresolved=unresolved, counted=counted))
+            continue
         env = dep.tags.get("environment") if dep.tags else None
-        if dep.scale_set_id is not None and dep.scale_set_id.lower() in scale_sets:
-            facts.counted = False
-        append(facts)
-        if ref is UNKNOWN:
+        production = gallery_prod or (isinstance(env, str) and env.lower() in tag_values) \
+            or in_production_scope(dep.id, settings)
+        if unresolved is not None:
+            append(DeploymentFacts(dep, ref, gallery, unresolved=unresolved, counted=counted,
+                                   production=production))
             continue
-        if gallery is None:
-            facts.unresolved = "gallery"
-            continue
-        facts.gallery = gallery
-        facts.production = gallery_production.get(gallery.id.lower(), False) or (
-            isinstance(env, str) and env.lower() in tag_values) or \
-            in_production_scope(dep.id, settings)
-        df = definition_by_gallery_name.get((gallery.id.lower(), image_name.lower()))
-        if df is None:
-            facts.unresolved = "definition"
-            continue
-        facts.definition = df
         df.used = True
-        if version_name is not None and version_name.lower() != "latest":
-            facts.pinned = True
-            facts.requested_version = version_name
-        elif isinstance(dep.exact_version, str):
-            facts.requested_version = dep.exact_version
-        if facts.requested_version is not None:
-            vf = df.by_name.get(facts.requested_version.lower())
-            if vf is None:
-                entry = df.soft_deleted_by_name.get(facts.requested_version.lower())
-                if entry is not None:  # v2: a soft-deleted version still resolves by name
-                    facts.soft_deleted_entry = entry
-                else:
-                    facts.unresolved = "version"
-                continue
-        else:
-            if not isinstance(dep.location, str):
-                continue  # region unknown: latest unknown
-            vf = df.latest_by_region.get(dep.location)
-            if vf is None:
-                facts.no_latest = True
-                continue
-        facts.version = vf
+        vkey = (key, dep.exact_version, dep.location)
+        chosen = versions.get(vkey)
+        if chosen is None:
+            chosen = versions[vkey] = _choose_version(df, pinned_name, dep)
+        pinned, requested, vf, entry, version_unresolved, no_latest = chosen
+        # every field, in the model's order (positionally: once per VM of an estate)
+        facts = DeploymentFacts(dep, ref, gallery, df, pinned, requested, vf,
+                                version_unresolved, no_latest, counted, production, entry)
+        append(facts)
+        if vf is None:
+            continue
         vf.used = True
         if not facts.counted or not isinstance(dep.location, str):
             continue
@@ -749,6 +736,49 @@ def _resolve_deployments(inventory: Inventory, settings: Settings,
             else:
                 usage.unknown_capacity = True
     return out
+
+
+def _resolve_reference(found: tuple[Any, Gallery | None, str, str | None],
+                       definition_by_gallery_name: dict[tuple[str, str], DefinitionFacts],
+                       gallery_production: dict[str, bool]) -> tuple[Any, ...]:
+    """(reference, gallery, the gallery is production, definition, what does not resolve
+    ("gallery", "definition" or None), the pinned version name or None) of one
+    reference."""
+    ref, gallery, image_name, version_name = found
+    if ref is None or ref is UNKNOWN:
+        return ref, None, False, None, None, None
+    if gallery is None:
+        return ref, None, False, None, "gallery", None
+    production = gallery_production.get(gallery.id.lower(), False)
+    df = definition_by_gallery_name.get((gallery.id.lower(), image_name.lower()))
+    if df is None:
+        return ref, gallery, production, None, "definition", None
+    pinned = version_name if version_name is not None and version_name.lower() != "latest" \
+        else None
+    return ref, gallery, production, df, None, pinned
+
+
+def _choose_version(df: DefinitionFacts, pinned_name: str | None, dep: Deployment
+                    ) -> tuple[Any, ...]:
+    """(pinned, requested version name, the version, its soft-deleted entry, "version" when
+    it does not resolve, no latest in the region) of a deployment of the definition."""
+    requested = pinned_name
+    if requested is None and isinstance(dep.exact_version, str):
+        requested = dep.exact_version
+    if requested is not None:
+        vf = df.by_name.get(requested.lower())
+        if vf is None:
+            entry = df.soft_deleted_by_name.get(requested.lower())
+            if entry is not None:  # v2: a soft-deleted version still resolves by name
+                return pinned_name is not None, requested, None, entry, None, False
+            return pinned_name is not None, requested, None, None, "version", False
+        return pinned_name is not None, requested, vf, None, None, False
+    if not isinstance(dep.location, str):
+        return False, None, None, None, None, False  # region unknown: latest unknown
+    vf = df.latest_by_region.get(dep.location)
+    if vf is None:
+        return False, None, None, None, None, True
+    return False, None, vf, None, None, False
 
 
 def _reference(dep: Deployment, gallery_by_id: dict[str, Gallery],

@@ -293,10 +293,23 @@ def test_the_benchmark_shape_is_read_fast(tmp_path):
 
 
 def test_the_deployment_fields_assemble_passes_by_position():
-    """`azure.assemble` and the projected reader pass a Deployment's required fields by
-    position (half the cost of keywords, once per VM): this is the order they assume."""
+    """`azure.assemble` passes every field of a Deployment by position, and the projected
+    reader the required ones (half the cost of keywords, once per VM): this is the order
+    they assume."""
     from linter.model import Deployment
-    assert Deployment.__struct_fields__[:16] == (
+    assert Deployment.__struct_fields__ == (
         "id", "kind", "name", "subscription_id", "location", "tags", "image_id",
         "shared_image_id", "community_image_id", "exact_version", "os_disk_type",
-        "data_disk_types", "security_type", "capacity", "scale_set_id", "source")
+        "data_disk_types", "security_type", "capacity", "scale_set_id", "source",
+        "vm_size", "disk_controller_type", "os_type", "ephemeral_os_disk", "os_profile",
+        "plan", "extended_location", "applications", "marketplace", "unmanaged", "attached",
+        "diff_placement", "full_caching", "os_disk_gb", "secure_boot", "vtpm")
+
+
+def test_the_deployment_facts_are_built_by_position():
+    """facts._resolve_deployments builds each DeploymentFacts with every field by
+    position (once per VM): this is the order it assumes."""
+    from linter.facts import DeploymentFacts
+    assert DeploymentFacts.__struct_fields__ == (
+        "deployment", "reference", "gallery", "definition", "pinned", "requested_version",
+        "version", "unresolved", "no_latest", "counted", "production", "soft_deleted_entry")

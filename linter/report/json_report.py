@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import Report, dump_json
+from .common import Report, dump_json, dump_json_bytes
 
 
 def finding_dict(report: Report, f: Any) -> dict[str, Any]:
@@ -27,6 +27,15 @@ def finding_dict(report: Report, f: Any) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
+    return dump_json(document(report))
+
+
+def render_bytes(report: Report) -> bytes:
+    """The report as a file gets it (UTF-8), without a text copy of a large report."""
+    return dump_json_bytes(document(report))
+
+
+def document(report: Report) -> dict[str, Any]:
     counts = report.counts()
     doc = {
         "version": 1,
@@ -45,4 +54,4 @@ def render(report: Report) -> str:
             "unknownValues": report.inventory.unknown_values,
         },
     }
-    return dump_json(doc)
+    return doc

@@ -16,7 +16,7 @@ import sarif_om as om
 
 from ..findings import Finding
 from ..rules.registry import Rule
-from .common import Report, artifact_uri, is_live, portal_uri
+from .common import LIVE_FORMS, Report, artifact_uri, portal_uri
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/gallerylint/gallerylint"
@@ -79,34 +79,48 @@ def descriptor(rule: Rule) -> om.ReportingDescriptor:
     )
 
 
-def _result(report: Report, f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(report: Report, f: Finding, index: dict[str, int],
+            artifacts: dict[str, dict[str, str]]) -> dict[str, Any]:
     """One result as SARIF JSON. Results are most of a large log (100,000 findings), so
     they are written as the plain objects `to_json` would make of sarif-om's `Result`
     (its property names and order; nothing set to a default is left out here, as no
-    field below has one), never as attrs objects walked one field at a time."""
+    field below has one), never as attrs objects walked one field at a time. A file's
+    artifactLocation is one object, shared by its results."""
     properties: dict[str, Any] = {"region": f.region, "resourceId": f.resource_id}
-    if report.live_location and f.source is not None and f.source.form == "snapshot":
+    source = f.source
+    if report.live_location and source is not None and source.form == "snapshot":
         # The snapshot is generated and not in the repository: the alert opens the file
         # named (the workflow that exported it), and the snapshot's line is kept here.
         properties["snapshotLocation"] = {"uri": report.uri(f), "startLine": max(f.line, 1)}
         uri, line, column = artifact_uri(report.live_location, report.source_root), 1, 1
     else:
-        line, column = f.source.line_of(*f.at) if f.source is not None else (1, 1)
-        uri, line, column = report.uri(f), max(line, 1), max(column, 1)
-    if is_live(f):
+        line, column = source.line_of(*f.at) if source is not None else (1, 1)
+        uri = report.uri(f)
+        if line < 1:
+            line = 1
+        if column < 1:
+            column = 1
+    if source is not None and source.form in LIVE_FORMS:
         portal = portal_uri(f.resource_id)
         if portal:
             properties["portalUri"] = portal
-    properties.update({k: v for k, v in f.properties.items() if k != "deployments"})
+    if f.properties:
+        for k, v in f.properties.items():
+            if k != "deployments":
+                properties[k] = v
     result: dict[str, Any] = {"message": {"text": f.message}}
     if f.baseline_state is not None:
         result["baselineState"] = f.baseline_state
     result["level"] = f.level
+    artifact = artifacts.get(uri)
+    if artifact is None:
+        artifact = artifacts[uri] = {"uri": uri_reference(uri), "uriBaseId": "%SRCROOT%"}
+    rid = f.resource_id
     result["locations"] = [{
-        "logicalLocations": [{"fullyQualifiedName": f.resource_id, "kind": "resource",
-                              "name": f.resource_id.rstrip("/").rsplit("/", 1)[-1]}],
+        "logicalLocations": [{"fullyQualifiedName": rid, "kind": "resource",
+                              "name": rid.rstrip("/").rsplit("/", 1)[-1]}],
         "physicalLocation": {
-            "artifactLocation": {"uri": uri_reference(uri), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact,
             "region": {"startColumn": column, "startLine": line}}}]
     result["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
     result["properties"] = properties
@@ -175,11 +189,18 @@ def document(report: Report) -> dict[str, Any]:
     # ruleIndex points into the driver's rules; a finding of a rule not among them
     # (cannot happen today) has no descriptor and is left out.
     index = {r["id"]: i for i, r in enumerate(log["runs"][0]["tool"]["driver"]["rules"])}
-    log["runs"][0]["results"] = [_result(report, f, index) for f in report.findings
-                                 if f.rule_id in index]
+    artifacts: dict[str, dict[str, str]] = {}
+    log["runs"][0]["results"] = [_result(report, f, index, artifacts)
+                                 for f in report.findings if f.rule_id in index]
     return log
 
 
 def render(report: Report) -> str:
     from .common import dump_json
     return dump_json(document(report))
+
+
+def render_bytes(report: Report) -> bytes:
+    """The log as a file gets it (UTF-8), without a text copy of a large log."""
+    from .common import dump_json_bytes
+    return dump_json_bytes(document(report))

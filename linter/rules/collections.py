@@ -273,16 +273,8 @@ def project(facts: Facts, collection: str, fields: tuple[str, ...]) -> Projectio
     index: dict[tuple[Any, ...], int] = {}
     groups: list[list[Any]] = []
     keys: list[tuple[Any, ...]] = []
-    prekey = spec.prekey
-    known: dict[Any, tuple[Any, ...]] = {}
-    for subject in spec.subjects(facts):
-        if prekey is not None:
-            pk = prekey(subject)
-            key = known.get(pk)  # type: ignore[assignment]
-            if key is None:
-                key = known[pk] = tuple(g(subject) for g in getters)
-        else:
-            key = tuple(g(subject) for g in getters)
+
+    def slot(key: tuple[Any, ...]) -> int:
         try:
             k = index.get(key)
         except TypeError:  # a list or object among the values (an odd input): as text
@@ -293,7 +285,22 @@ def project(facts: Facts, collection: str, fields: tuple[str, ...]) -> Projectio
             k = index[key] = len(groups)
             groups.append([])
             keys.append(key)
-        groups[k].append(subject)
+        return k
+
+    if spec.prekey is None:
+        for subject in spec.subjects(facts):
+            groups[slot(tuple(g(subject) for g in getters))].append(subject)
+    else:
+        # The getters run once per distinct prekey; the subjects are grouped by prekey
+        # once per collection (a million VMs), not once per policy.
+        subjects, by_prekey = _pregroups(facts, spec)
+        merged: dict[int, list[list[int]]] = {}
+        for members in by_prekey:
+            k = slot(tuple(g(subjects[members[0]]) for g in getters))
+            merged.setdefault(k, []).append(members)
+        for k, parts in merged.items():
+            order = parts[0] if len(parts) == 1 else sorted(i for p in parts for i in p)
+            groups[k] = [subjects[i] for i in order]  # in the collection's order
     items = []
     for k, key in enumerate(keys):
         item: dict[str, Any] = {"k": k}
@@ -303,6 +310,27 @@ def project(facts: Facts, collection: str, fields: tuple[str, ...]) -> Projectio
             item[name] = _rego_value(value)
         items.append(item)
     return Projection(items, groups)
+
+
+def _pregroups(facts: Facts, spec: Collection) -> tuple[list[Any], list[list[int]]]:
+    """A collection's subjects, and their positions grouped by prekey in order of first
+    appearance: built once per collection and kept with the facts."""
+    cache = facts.pregroups
+    found = cache.get(spec.name)
+    if found is None:
+        prekey = spec.prekey
+        assert prekey is not None
+        subjects = list(spec.subjects(facts))
+        by_key: dict[Any, list[int]] = {}
+        for i, subject in enumerate(subjects):
+            pk = prekey(subject)
+            members = by_key.get(pk)
+            if members is None:
+                by_key[pk] = [i]
+            else:
+                members.append(i)
+        found = cache[spec.name] = (subjects, list(by_key.values()))
+    return found
 
 
 def field_names() -> dict[str, list[str]]:
