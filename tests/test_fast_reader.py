@@ -313,3 +313,88 @@ def test_the_deployment_facts_are_built_by_position():
     assert DeploymentFacts.__struct_fields__ == (
         "deployment", "reference", "gallery", "definition", "pinned", "requested_version",
         "version", "unresolved", "no_latest", "counted", "production", "soft_deleted_entry")
+
+
+def _changed(row: dict, path: str, value) -> dict:
+    """A deep copy of `row` with the value at dotted `path` set (or removed for ...)."""
+    out = json.loads(json.dumps(row))
+    *parents, last = path.split(".")
+    node = out
+    for key in parents:
+        node = node.setdefault(key, {})
+    if value is ...:
+        node.pop(last, None)
+    else:
+        node[last] = value
+    return out
+
+
+_DISK = "properties.storageProfile.osDisk."
+_ALIKE_BUT = [
+    ("location", "northeurope"), ("location", 1), ("tags", {"Owner": "x"}), ("tags", ...),
+    ("plan", {"name": "p", "publisher": "x", "product": "y"}), ("plan", True),
+    ("extendedLocation", {"type": "EdgeZone", "name": "z"}), ("name", ""), ("name", ...),
+    ("capacity", 1), ("capacity", True), ("vmssId", "/x"), ("imageId", "/y"),
+    ("exactVersion", "1.0.0"), ("osDiskType", "Premium_LRS"), ("securityType", "Standard"),
+    ("properties.virtualMachineScaleSet", {"id": "/ss"}), ("properties.virtualMachineScaleSet", 0),
+    ("properties.hardwareProfile.vmSize", "Standard_B2s"), ("properties.hardwareProfile", ...),
+    ("properties.securityProfile.securityType", "ConfidentialVM"),
+    ("properties.securityProfile.uefiSettings.vTpmEnabled", True),
+    ("properties.osProfile", {}), ("properties.osProfile", ...),
+    ("properties.applicationProfile", {"galleryApplications": [{"packageReferenceId": "/a"}]}),
+    ("properties.storageProfile.imageReference.id", "/subscriptions/s/x"),
+    ("properties.storageProfile.imageReference.exactVersion", "1.0.0"),
+    ("properties.storageProfile.imageReference", ...),
+    ("properties.storageProfile.diskControllerType", "NVMe"),
+    ("properties.storageProfile.dataDisks", []), ("properties.storageProfile.dataDisks", ...),
+    ("properties.storageProfile.dataDisks",
+     [{"name": "d", "managedDisk": {"storageAccountType": "Standard_LRS", "id": "/d"}}]),
+    (_DISK + "managedDisk.storageAccountType", "Premium_ZRS"), (_DISK + "managedDisk", ...),
+    (_DISK + "diffDiskSettings", {"option": "Local"}), (_DISK + "diffDiskSettings", "Local"),
+    (_DISK + "osType", "Windows"), (_DISK + "createOption", "Attach"),
+    (_DISK + "diskSizeGB", 30.0), (_DISK + "diskSizeGB", True), (_DISK + "diskSizeGB", 1),
+    (_DISK + "diskSizeGB", "30"), (_DISK + "vhd", {"uri": "https://x"}),
+    (_DISK + "image", {"uri": "https://y"}), ("properties.storageProfile.osDisk", ...),
+]
+
+
+@pytest.mark.parametrize("path,value", _ALIKE_BUT, ids=[f"{p}={v!r}" for p, v in _ALIKE_BUT])
+def test_rows_alike_but_one_input_read_the_same(tmp_path, path, value):
+    """The fast reader copies a Deployment to rows alike but for ID and name: every
+    input it reads must tell rows apart (a VM differing in one, between two alike)."""
+    # every part hashable (no object among the parts kept as values), as most rows are
+    vm = _changed(_changed(_changed(VM, _DISK + "diffDiskSettings", ...),
+                           "properties.virtualMachineScaleSet", ...),
+                  _DISK + "diskSizeGB", True if value == 1 else 1)
+    rows = [vm, _changed({**vm, "id": vm["id"] + "b"}, path, value),
+            {**vm, "id": vm["id"] + "c", "name": "c"}]
+    assert_same(write(tmp_path, {"data": rows}, separators=(",", ":")))
+
+
+@pytest.mark.parametrize("path,value", [
+    ("sku", {"name": "Standard_B2s", "capacity": 4}), ("sku", 3), ("capacity", True),
+    ("capacity", 1.0), ("capacity", "1"), ("plan", "x"),
+    ("properties.virtualMachineProfile.storageProfile.osDisk.vhdContainers", ["https://x"]),
+    ("properties.virtualMachineProfile.osProfile", ...)])
+def test_scale_sets_alike_but_one_input_read_the_same(tmp_path, path, value):
+    vmss = VMSS  # every part hashable: no object among the parts kept as values
+    for part, was in (("sku", None), ("capacity", 1), ("plan", ...),
+                      ("properties.virtualMachineProfile.applicationProfile", ...),
+                      ("properties.virtualMachineProfile.storageProfile.osDisk.vhdContainers",
+                       ...)):
+        vmss = _changed(vmss, part, was)
+    rows = [vmss, _changed({**vmss, "id": vmss["id"] + "b"}, path, value),
+            {**vmss, "id": vmss["id"] + "c"}]
+    assert_same(write(tmp_path, {"data": rows}, separators=(",", ":")))
+
+
+def test_a_vm_and_a_scale_set_alike_read_the_same(tmp_path):
+    """A VM and a scale set whose every other input is alike are still told apart."""
+    profile = {k: v for k, v in VM["properties"].items()
+               if k not in ("hardwareProfile", "virtualMachineScaleSet")}
+    profile["storageProfile"] = {**profile["storageProfile"], "osDisk": {
+        "osType": "Linux", "managedDisk": {"storageAccountType": "Standard_LRS"}}}
+    vm = {"id": VM["id"], "type": VM["type"], "location": "westeurope", "properties": profile}
+    vmss = {"id": VMSS["id"], "type": VMSS["type"], "location": "westeurope",
+            "properties": {"virtualMachineProfile": profile}}
+    assert_same(write(tmp_path, {"data": [vm, vmss, vm, vmss]}, separators=(",", ":")))

@@ -76,6 +76,8 @@ def check(facts: Facts, rule: Any) -> Iterator[Finding]:
             continue
         if any(tr.encryption is UNKNOWN or tr.name is UNKNOWN for tr in regions):
             continue
+        if not require_cmk and all(tr.encryption is None for tr in regions):
+            continue  # no set anywhere: nothing differs, and none is required
         os_with, os_without = [], []
         data_des: dict[str, dict[Any, str]] = {}
         errors, warnings = [], []

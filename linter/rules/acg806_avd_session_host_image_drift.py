@@ -60,10 +60,12 @@ def _definition_key(df: Any) -> str:
 
 def check(facts: Facts, rule: Any) -> Iterator[Finding]:
     drift_days = facts.settings.avd.host_drift_days
-    by_vm = {df.deployment.id.lower(): df for df in facts.deployments}
+    by_vm: dict[str, Any] | None = None  # built once there is a live host pool to judge
     for hp in host_pools(facts):
         if not hp.pool.source.live:
             continue
+        if by_vm is None:
+            by_vm = {df.deployment.id.lower(): df for df in facts.deployments}
         hosts = []
         for sh in hp.session_hosts:
             vm_id = sh.properties.get("resourceId")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Mapping, NamedTuple
 
 from ..model import (
     UNKNOWN,
@@ -750,7 +750,7 @@ class DeploymentParts(NamedTuple):
     reference: tuple[Any, Any, Any, Any, Any]  # image_fields(storageProfile.imageReference)
     tags: Mapping[str, str]  # tags_of(the row's tags)
     controller: Any  # storageProfile.diskControllerType
-    data_disks: Any  # storageProfile.dataDisks
+    data_types: tuple[Any, ...]  # data_disk_types(storageProfile.dataDisks)
     os_disk: bool  # storageProfile.osDisk is an object
     disk_type: Any  # osDisk.managedDisk.storageAccountType, and the rest of osDisk below
     diff: Any
@@ -777,6 +777,25 @@ def security_fields(security: Any, get: Callable[[str], Any]) -> tuple[Any, Any,
         return security_type, UNKNOWN, UNKNOWN
     uefi = _obj(uefi)
     return security_type, uefi.get("secureBootEnabled"), uefi.get("vTpmEnabled")
+
+
+def storage_types(types: Iterable[Any]) -> tuple[Any, ...]:
+    """Disk storage account types as given (None when absent, UNKNOWN when not text)."""
+    return tuple(_str(t) for t in types)
+
+
+def data_disk_types(data_disks: Any, get: Callable[[str], Any]) -> tuple[Any, ...]:
+    """The storage account types of `storageProfile.dataDisks`; of a projected row's
+    `dataDiskTypes` column when that is not a list."""
+    if isinstance(data_disks, list):
+        return storage_types(_obj(_obj(d).get("managedDisk")).get("storageAccountType")
+                             for d in data_disks) if data_disks else ()
+    return storage_types(_list(get("dataDiskTypes")))
+
+
+def deployment_name(name: Any, rid: str) -> Any:
+    """A deployment's name: its `name`, else the last segment of its ID."""
+    return name if name.__class__ is str and name else _str(name) or rid.rsplit("/", 1)[-1]
 
 
 def image_fields(ref: Any, get: Callable[[str], Any]) -> tuple[Any, Any, Any, Any, Any]:
@@ -812,7 +831,7 @@ def deployment(res: Mapping[str, Any], source: Source, kind: str) -> Deployment:
         reference=image_fields(storage.get("imageReference"), get),
         tags=tags_of(get("tags")),
         controller=ci(storage, "diskControllerType"),
-        data_disks=storage.get("dataDisks"),
+        data_types=data_disk_types(storage.get("dataDisks"), get),
         os_disk=isinstance(disk, dict),
         disk_type=_obj(os_disk.get("managedDisk")).get("storageAccountType"),
         diff=ci(os_disk, "diffDiskSettings"),
@@ -829,7 +848,7 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
     """The Deployment of a VM or scale-set body; `get` reads the row's own keys (`name`,
     `sku`, and the projected columns read where the body does not say)."""
     (member_of, size, (security_type, secure_boot, vtpm), os_profile, application_profile,
-     (image_id, shared_id, community_id, exact, marketplace), tags, controller, data_disks,
+     (image_id, shared_id, community_id, exact, marketplace), tags, controller, data_types,
      os_disk, disk_type, diff, os_type, create, size_gb, vhd, image, vhd_containers) = parts
     is_vmss = kind == VMSS
     if is_vmss:
@@ -844,11 +863,6 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
         if scale_set_id is UNKNOWN:
             scale_set_id = None
     os_disk_type = _str(disk_type if os_disk else get("osDiskType"))
-    if isinstance(data_disks, list):
-        data_types = tuple(_str(_obj(_obj(d).get("managedDisk")).get("storageAccountType"))
-                           for d in data_disks) if data_disks else ()
-    else:
-        data_types = tuple(_str(t) for t in _list(get("dataDiskTypes")))
     if diff is None:
         diff_placement = full_caching = None
     elif diff is UNKNOWN:
@@ -856,13 +870,12 @@ def assemble(get: Callable[[str], Any], rid: str, source: Source, kind: str,
     else:
         settings = diff if isinstance(diff, dict) else _EMPTY
         diff_placement, full_caching = settings.get("placement"), settings.get("enableFullCaching")
-    name = get("name")
     # Every field in the model's order, positionally: a Struct built so takes half the
     # time it takes by keyword (this runs once per VM of an estate).
     return Deployment(
         rid,  # id
         "vmss" if is_vmss else "vm",  # kind
-        name if name.__class__ is str and name else _str(name) or rid.rsplit("/", 1)[-1],
+        deployment_name(get("name"), rid),  # name
         subscription_of(rid),  # subscription_id
         region(_str(get("location"))),  # location
         tags,

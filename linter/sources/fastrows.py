@@ -31,8 +31,10 @@ from typing import Any
 
 import msgspec
 from msgspec import Raw, Struct
+from msgspec.structs import replace
 
 from ..model import Inventory, Source
+from ..names import subscription_of
 from . import azure
 from .parsed import LineIndex, row_start
 
@@ -66,10 +68,14 @@ class _OsDisk(Struct):
     vhdContainers: Any = None
 
 
+class _DataDisk(Struct):
+    managedDisk: "_Managed | None" = None
+
+
 class _Storage(Struct):
     imageReference: Raw = _NULL
     osDisk: "_OsDisk | None" = None
-    dataDisks: Any = None
+    dataDisks: "list[_DataDisk] | None" = None
     diskControllerType: Any = None
 
 
@@ -350,7 +356,7 @@ class _Shared:
     (`get` is read only where the part is not an object, and that is never kept)."""
 
     __slots__ = ("read", "seen")
-    _MAX = 65_536  # distinct spellings kept, each at most a row's size
+    _MAX = 16_384  # distinct spellings kept, each at most a row's size
 
     def __init__(self, read: Any) -> None:
         self.read = read
@@ -375,6 +381,7 @@ def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
     shared = (_Shared(lambda value, get: azure.vm_size(value)),
               _Shared(azure.security_fields), _Shared(azure.image_fields),
               _Shared(lambda value, get: azure.tags_of(value)))
+    made: dict[tuple[Any, ...], Any] = {}
     for row, raw, at in rows:
         whole = None
         if row is None:
@@ -391,15 +398,26 @@ def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
             continue
         source = Source(path, *lines.at(row_start(data, at, rid)), form)
         if row is not None and kind in _DEPLOYMENTS and row.properties is not None:
-            deployments.append(_deployment(row, row.properties, source, kind, shared))
+            deployments.append(_deployment(row, row.properties, source, kind, shared, made))
         else:
             azure.add_resource(out, whole if whole is not None else _any(raw), source, kind)
     return out
 
 
+_MADE_MAX = 16_384  # distinct deployments kept to copy from
+
+
 def _deployment(row: _Row, props: _Profile, source: Source, kind: str,
-                shared: tuple[_Shared, _Shared, _Shared, _Shared]) -> Any:
-    """The Deployment of a VM or scale-set row with `properties`."""
+                shared: tuple[_Shared, _Shared, _Shared, _Shared],
+                made: dict[tuple[Any, ...], Any]) -> Any:
+    """The Deployment of a VM or scale-set row with `properties`.
+
+    Rows alike (most of an estate: one image, size, disk and security setup for many
+    VMs) differ only in their ID, name and place: `made` keeps one Deployment per
+    distinct `key` of everything else `assemble` reads, and a row alike gets a copy
+    with its own ID, name, subscription and source. Every key part is the value
+    assemble reads, or its bytes; a number is keyed with its type too, as `True == 1
+    == 1.0` would otherwise share a key where `_int` tells them apart."""
     size, security, reference, tags = shared
     get = row.__getattribute__
     is_vm = kind == azure.VM
@@ -408,14 +426,38 @@ def _deployment(row: _Row, props: _Profile, source: Source, kind: str,
     disk = storage.osDisk
     d = disk or _EMPTY_DISK
     managed = d.managedDisk
+    disk_type = None if managed is None else managed.storageAccountType
     os_profile = bytes(profile.osProfile)
-    return azure.assemble(get, row.id, source, kind, azure.DeploymentParts(
-        props.virtualMachineScaleSet if is_vm else None,  # member_of
-        size(props.hardwareProfile, get) if is_vm else None,
-        security(profile.securityProfile, get),
-        os_profile[:1] == b"{" and os_profile[1:].strip(b" \t\r\n") != b"}",
-        profile.applicationProfile, reference(storage.imageReference, get),
-        tags(row.tags, get), storage.diskControllerType, storage.dataDisks,
-        disk is not None, None if managed is None else managed.storageAccountType,
-        d.diffDiskSettings, d.osType, d.createOption, d.diskSizeGB, d.vhd, d.image,
+    has_os_profile = os_profile[:1] == b"{" and os_profile[1:].strip(b" \t\r\n") != b"}"
+    disks = storage.dataDisks
+    data_types = azure.data_disk_types(None, get) if disks is None else azure.storage_types(
+        None if x.managedDisk is None else x.managedDisk.storageAccountType for x in disks)
+    member_of = props.virtualMachineScaleSet if is_vm else None
+    hardware = props.hardwareProfile if is_vm else _NULL
+    capacity, size_gb = row.capacity, d.diskSizeGB
+    key = (kind, row.location, bytes(row.tags), row.sku, row.plan, row.extendedLocation,
+           capacity, capacity.__class__, row.vmssId, row.imageId, row.sharedGalleryImageId,
+           row.communityGalleryImageId, row.exactVersion, row.osDiskType, row.dataDiskTypes,
+           row.securityType, member_of, bytes(hardware), bytes(profile.securityProfile),
+           has_os_profile, profile.applicationProfile, bytes(storage.imageReference),
+           storage.diskControllerType, data_types, disk is not None, disk_type,
+           d.diffDiskSettings, d.osType, d.createOption, size_gb, size_gb.__class__, d.vhd,
+           d.image, d.vhdContainers)
+    rid = row.id
+    try:
+        template = made.get(key)
+    except TypeError:  # an object or a list among them: this row is assembled alone
+        key, template = None, None
+    if template is not None:
+        return replace(template, id=rid, name=azure.deployment_name(row.name, rid),
+                       subscription_id=subscription_of(rid), source=source)
+    built = azure.assemble(get, rid, source, kind, azure.DeploymentParts(
+        member_of, size(hardware, get) if is_vm else None,
+        security(profile.securityProfile, get), has_os_profile, profile.applicationProfile,
+        reference(storage.imageReference, get), tags(row.tags, get),
+        storage.diskControllerType, data_types, disk is not None, disk_type,
+        d.diffDiskSettings, d.osType, d.createOption, size_gb, d.vhd, d.image,
         d.vhdContainers))
+    if key is not None and len(made) < _MADE_MAX:
+        made[key] = built
+    return built
