@@ -589,10 +589,12 @@ def _deduplicate(inventory: Inventory) -> None:
     for attr in ("galleries", "definitions", "versions", "deployments", "applications",
                  "app_versions"):
         items = getattr(inventory, attr)
+        keys = [item.id.lower() for item in items]
+        if len(set(keys)) == len(keys):
+            continue  # no ID twice (the common case, checked at C speed)
         seen: dict[str, int] = {}
         duplicate = False
-        for i, item in enumerate(items):
-            key = item.id.lower()
+        for i, (item, key) in enumerate(zip(items, keys)):
             if key in seen:
                 duplicate = True
                 first = items[seen[key]].source.path
