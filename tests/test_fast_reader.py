@@ -219,6 +219,41 @@ def test_a_byte_that_is_not_utf8_in_a_skipped_string_is_still_refused(tmp_path):
         load_paths([str(path)])
 
 
+@pytest.mark.parametrize("at", [(1 << 20) - 1, (1 << 20) - 2, 3 << 20])
+def test_utf8_is_checked_across_the_file(tmp_path, at):
+    """Text that is not ASCII anywhere in a large file (a character across the boundary
+    of the parts checked, or a bad byte after megabytes of ASCII) is read as Python
+    reads it."""
+    import re
+    rows = [{**VM, "id": VM["id"] + str(i), "tags": {"note": "x" * 200}} for i in range(3000)]
+    plain = json.dumps({"data": rows}).encode()
+    # a padding member first, as long as it takes to bring a tag's middle to `at`
+    run = max(m.start() for m in re.finditer(b"x{200}", plain) if m.start() <= at - 112)
+    body = b'{"pad": "' + b" " * (at - 112 - run) + b'", ' + plain[1:]
+    where = at - 1
+    assert body[where:where + 2] == b"xx"  # "é" (two bytes) across `at`
+    good = bytes(body[:where]) + "é".encode() + bytes(body[where + 2:])
+    (tmp_path / "good.json").write_bytes(good)
+    assert_same(str(tmp_path / "good.json"))
+    bad = bytes(body[:where]) + b"\xc3x" + bytes(body[where + 2:])
+    (tmp_path / "bad.json").write_bytes(bad)
+    assert fast(str(tmp_path / "bad.json")) is None
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_paths([str(tmp_path / "bad.json")])
+
+
+def test_a_sequence_left_open_before_ascii_is_not_utf8():
+    """The check skips ASCII parts only when no sequence is left open before them: a lead
+    byte at the end of one part, ASCII after it, a continuation byte parts later."""
+    mb = 1 << 20
+    data = b"a" * (mb - 1) + b"\xc3" + b"a" * mb + b"\xa9" + b"a" * 10
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    with pytest.raises(UnicodeDecodeError):
+        fastrows._check_utf8(data, 0)
+    fastrows._check_utf8(data.replace(b"\xc3", b"a").replace(b"\xa9", "é".encode()), 0)
+
+
 def test_a_row_of_another_shape_is_read_whole(tmp_path):
     odd = {**VM, "properties": {**VM["properties"], "storageProfile": "not an object"}}
     odd2 = {**VM, "properties": {"storageProfile": {"osDisk": 7}}}

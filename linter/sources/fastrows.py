@@ -166,7 +166,7 @@ def _split(data: bytes, snapshot_kind: str,
     start = _bom(data)
     view = memoryview(data)[start:]
     if not data.isascii():
-        _check_utf8(view)
+        _check_utf8(data, start)
     _check_digits(data)
     pos = _WS.match(data, start).end()
     head = data[pos:pos + 1]
@@ -251,13 +251,17 @@ def _is_array(member: tuple[int, Raw] | None) -> bool:
     return member is not None and bytes(memoryview(member[1])[:1]) == b"["
 
 
-def _check_utf8(view: memoryview) -> None:
+def _check_utf8(data: bytes, start: int) -> None:
     """Refuse (to the general reader, which names the byte) a file that is not UTF-8:
-    msgspec does not look inside the strings it skips."""
+    msgspec does not look inside the strings it skips. Only the parts that are not
+    ASCII are decoded (an ASCII part with no sequence open before it is valid)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    step = 1 << 24
-    for at in range(0, view.nbytes, step):
-        decoder.decode(view[at:at + step])
+    step = 1 << 20
+    for at in range(start, len(data), step):
+        chunk = data[at:at + step]
+        if chunk.isascii() and not decoder.getstate()[0]:
+            continue
+        decoder.decode(chunk)
     decoder.decode(b"", final=True)
 
 
