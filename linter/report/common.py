@@ -82,7 +82,7 @@ LIVE_FORMS = ("snapshot", "azure")  # read from Azure (export, az, Resource Grap
 
 def portal_uri(resource_id: str, cloud: str = "AzureCloud") -> str | None:
     """The Azure portal page of a resource (its ARM ID in the portal's resource route)."""
-    if not resource_id.lower().startswith("/subscriptions/"):
+    if resource_id[:15].lower() != "/subscriptions/":
         return None
     base = PORTALS.get(cloud, PORTALS["AzureCloud"])
     if _UNRESERVED.fullmatch(resource_id):  # most IDs: nothing to quote
