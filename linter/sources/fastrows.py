@@ -353,10 +353,15 @@ def _positions(data: bytes, pos: int, items: list[Raw]) -> list[int]:
     return out
 
 
+_MADE_MAX = 16_384  # distinct deployments kept to copy from
+_KEPT_BYTES = 4_096  # a part longer than this is read for its row alone, never kept
+
+
 class _Shared:
     """A part many rows spell alike (an image reference, a security profile, a size,
     tags) read once per spelling: `read` is the general reader's function for it, and
-    the part's bytes are the key. What it reads of an object never depends on the row
+    the part's bytes are the key (a part kept is at most `_KEPT_BYTES` long, so what is
+    kept stays a fraction of the file). What it reads of an object never depends on the row
     (`get` is read only where the part is not an object, and that is never kept)."""
 
     __slots__ = ("read", "seen")
@@ -366,12 +371,11 @@ class _Shared:
         self.read = read
         self.seen: dict[bytes, Any] = {}
 
-    def __call__(self, raw: Raw, get: Any) -> Any:
-        key = bytes(raw)
+    def __call__(self, key: bytes, get: Any) -> Any:
         found = self.seen.get(key, _ABSENT)
         if found is _ABSENT:
             found = self.read(_any(key), get)
-            if key[:1] == b"{" and len(self.seen) < self._MAX:
+            if key[:1] == b"{" and len(key) <= _KEPT_BYTES and len(self.seen) < self._MAX:
                 self.seen[key] = found
         return found
 
@@ -408,9 +412,6 @@ def add_rows(path: str, data: bytes, rows: _Rows, form: str) -> Inventory:
     return out
 
 
-_MADE_MAX = 16_384  # distinct deployments kept to copy from
-
-
 def _deployment(row: _Row, props: _Profile, source: Source, kind: str,
                 shared: tuple[_Shared, _Shared, _Shared, _Shared],
                 made: dict[tuple[Any, ...], Any]) -> Any:
@@ -437,16 +438,18 @@ def _deployment(row: _Row, props: _Profile, source: Source, kind: str,
     data_types = azure.data_disk_types(None, get) if disks is None else azure.storage_types(
         None if x.managedDisk is None else x.managedDisk.storageAccountType for x in disks)
     member_of = props.virtualMachineScaleSet if is_vm else None
-    hardware = props.hardwareProfile if is_vm else _NULL
+    hardware = bytes(props.hardwareProfile) if is_vm else b"null"
+    row_tags, security_profile = bytes(row.tags), bytes(profile.securityProfile)
+    image_reference = bytes(storage.imageReference)
     capacity, size_gb = row.capacity, d.diskSizeGB
-    key = (kind, row.location, bytes(row.tags), row.sku, row.plan, row.extendedLocation,
-           capacity, capacity.__class__, row.vmssId, row.imageId, row.sharedGalleryImageId,
-           row.communityGalleryImageId, row.exactVersion, row.osDiskType, row.dataDiskTypes,
-           row.securityType, member_of, bytes(hardware), bytes(profile.securityProfile),
-           has_os_profile, profile.applicationProfile, bytes(storage.imageReference),
-           storage.diskControllerType, data_types, disk is not None, disk_type,
-           d.diffDiskSettings, d.osType, d.createOption, size_gb, size_gb.__class__, d.vhd,
-           d.image, d.vhdContainers)
+    key: tuple[Any, ...] | None = (
+        kind, row.location, row_tags, row.sku, row.plan, row.extendedLocation, capacity,
+        capacity.__class__, row.vmssId, row.imageId, row.sharedGalleryImageId,
+        row.communityGalleryImageId, row.exactVersion, row.osDiskType, row.dataDiskTypes,
+        row.securityType, member_of, hardware, security_profile, has_os_profile,
+        profile.applicationProfile, image_reference, storage.diskControllerType, data_types,
+        disk is not None, disk_type, d.diffDiskSettings, d.osType, d.createOption, size_gb,
+        size_gb.__class__, d.vhd, d.image, d.vhdContainers)
     rid = row.id
     try:
         template = made.get(key)
@@ -456,12 +459,12 @@ def _deployment(row: _Row, props: _Profile, source: Source, kind: str,
         return replace(template, id=rid, name=azure.deployment_name(row.name, rid),
                        subscription_id=subscription_of(rid), source=source)
     built = azure.assemble(get, rid, source, kind, azure.DeploymentParts(
-        member_of, size(hardware, get) if is_vm else None,
-        security(profile.securityProfile, get), has_os_profile, profile.applicationProfile,
-        reference(storage.imageReference, get), tags(row.tags, get),
-        storage.diskControllerType, data_types, disk is not None, disk_type,
-        d.diffDiskSettings, d.osType, d.createOption, size_gb, d.vhd, d.image,
+        member_of, size(hardware, get) if is_vm else None, security(security_profile, get),
+        has_os_profile, profile.applicationProfile, reference(image_reference, get),
+        tags(row_tags, get), storage.diskControllerType, data_types, disk is not None,
+        disk_type, d.diffDiskSettings, d.osType, d.createOption, size_gb, d.vhd, d.image,
         d.vhdContainers))
-    if key is not None and len(made) < _MADE_MAX:
+    if key is not None and len(made) < _MADE_MAX and len(row_tags) + len(hardware) + len(
+            security_profile) + len(image_reference) <= _KEPT_BYTES:
         made[key] = built
     return built
