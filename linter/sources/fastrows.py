@@ -21,8 +21,6 @@ shape (a value of another JSON type where a typed record expects an object: that
 is decoded whole and read by `add_resource`).
 """
 
-from __future__ import annotations
-
 import codecs
 import re
 import sys
@@ -58,7 +56,7 @@ class _Managed(Struct):
 
 
 class _OsDisk(Struct):
-    managedDisk: "_Managed | None" = None
+    managedDisk: _Managed | None = None
     diffDiskSettings: Any = None
     osType: Any = None
     createOption: Any = None
@@ -69,13 +67,13 @@ class _OsDisk(Struct):
 
 
 class _DataDisk(Struct):
-    managedDisk: "_Managed | None" = None
+    managedDisk: _Managed | None = None
 
 
 class _Storage(Struct):
     imageReference: Raw = _NULL
-    osDisk: "_OsDisk | None" = None
-    dataDisks: "list[_DataDisk] | None" = None
+    osDisk: _OsDisk | None = None
+    dataDisks: list[_DataDisk] | None = None
     diskControllerType: Any = None
 
 
@@ -83,7 +81,7 @@ class _Profile(Struct):
     """A VM's `properties`, or a scale set's `properties.virtualMachineProfile`; what
     the other kinds' `properties` have besides is skipped."""
 
-    storageProfile: "_Storage | None" = None
+    storageProfile: _Storage | None = None
     securityProfile: Raw = _NULL
     osProfile: Raw = _NULL
     applicationProfile: Any = None
@@ -151,8 +149,8 @@ class _Listing(Struct):
     """The top level of a list response (`data`: `az graph query`; `value`: ARM), or of
     another document this reader leaves to the general one."""
 
-    data: "list[Raw] | None" = None
-    value: "list[Raw] | None" = None
+    data: list[Raw] | None = None
+    value: list[Raw] | None = None
     kind: Any = None
     schema: Any = msgspec.field(default=None, name="$schema")
     format_version: Any = None
