@@ -64,6 +64,8 @@ def fingerprint(rule_id: str, resource_id: str, region: str | None) -> str:
 def group_deployment_findings(findings: list[Finding], group_over: int) -> list[Finding]:
     """More than `group_over` live deployments sharing (rule, image resource, region)
     become one finding on that image resource (rules.md, "Where findings are located")."""
+    if len(findings) <= group_over:
+        return findings  # no group can be larger than all of them
     groups: dict[tuple[str, str, str | None], list[int]] = {}
     for i, f in enumerate(findings):
         if f.groupable and f.group_resource:

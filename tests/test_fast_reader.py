@@ -433,3 +433,12 @@ def test_a_vm_and_a_scale_set_alike_read_the_same(tmp_path):
     vmss = {"id": VMSS["id"], "type": VMSS["type"], "location": "westeurope",
             "properties": {"virtualMachineProfile": profile}}
     assert_same(write(tmp_path, {"data": [vm, vmss, vm, vmss]}, separators=(",", ":")))
+
+
+def test_a_finding_is_built_by_position():
+    """rules/base.make_finding builds each Finding by position: the order it assumes."""
+    from linter.findings import Finding
+    assert Finding.__struct_fields__ == (
+        "rule_id", "rule_name", "level", "resource_id", "region", "message", "source", "at",
+        "properties", "group_resource", "group_source", "groupable", "suppression",
+        "baseline_state", "default_level", "pipeline")
