@@ -10,7 +10,7 @@ import re
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from msgspec import Struct, field
 
@@ -87,7 +87,32 @@ def _configured_level(rule: Rule, settings: Settings) -> str | None:
 
 def evaluate(facts: Facts, rules: Sequence[Rule], engine: Engine,
              timings: dict[str, float] | None = None) -> list[Finding]:
+    """Every rule's findings: the Python rules' first, then the Rego rules'. The Rego
+    engine works on a thread of its own while the Python rules run (regopy and an OPA
+    server's requests leave the interpreter free): its inputs are projected first, and
+    nothing it reads changes after. Only built-in policies share the process so: a
+    user's policies run in a forked child, which is never forked beside a thread."""
     timings = timings if timings is not None else {}
+    rego_rules = [r for r in rules if r.rego is not None]
+    rego = _RegoRun(facts, rego_rules, timings) if rego_rules else None
+    pending = None
+    if rego is not None and rego.to_run and all(p.trusted for p in rego.to_run):
+        from .threads import start_thread
+        pending = start_thread(rego.evaluate, engine, name="gallerylint-rego")
+    try:
+        findings = _python_findings(facts, rules, timings)
+    except Exception:
+        if pending is not None:
+            pending.wait()  # no engine left running behind an error
+        raise
+    if rego is not None:
+        results = pending.result() if pending is not None else rego.evaluate(engine)
+        findings.extend(rego.findings(results))
+    return findings
+
+
+def _python_findings(facts: Facts, rules: Sequence[Rule],
+                     timings: dict[str, float]) -> list[Finding]:
     findings: list[Finding] = []
     for rule in rules:
         if rule.check is None:
@@ -102,61 +127,68 @@ def evaluate(facts: Facts, rules: Sequence[Rule], engine: Engine,
                               f"{type(exc).__name__}: {exc}") from exc
         findings.extend(produced)
         timings[rule.id] = time.perf_counter() - start
-    findings.extend(_evaluate_rego(facts, [r for r in rules if r.rego is not None], engine,
-                                   timings))
     return findings
 
 
-def _evaluate_rego(facts: Facts, rules: Sequence[Rule], engine: Engine,
-                   timings: dict[str, float]) -> list[Finding]:
-    if not rules:
-        return []
-    start = time.perf_counter()
-    projections = {}
-    inputs: dict[Path, dict[str, Any]] = {}
-    shared: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
-    for rule in rules:
-        policy = rule.rego
-        assert policy is not None
-        key = (policy.collection, policy.fields)
-        if key not in projections:
-            try:
-                projections[key] = project(facts, policy.collection, policy.fields)
-            except KeyError as exc:
-                raise EngineError(policy.path.name, f"METADATA names an unknown collection or "
-                                  f"field: {exc}") from None
-            shared[key] = {"items": projections[key].items}
-        inputs[policy.path] = shared[key]
-    timings["rego:facts"] = time.perf_counter() - start
-    start = time.perf_counter()
-    ordered = sorted(rules, key=lambda r: (r.rego.collection, r.rego.fields))  # type: ignore[union-attr]
-    # A built-in policy finds nothing in no items (each violation names an item): the
-    # engine is not even loaded for those (an empty or IaC-only input starts faster).
-    to_run = [r.rego for r in ordered
-              if r.rego is not None and (inputs[r.rego.path]["items"] or not r.rego.trusted)]
-    results = engine.evaluate(to_run, inputs) if to_run else {}
-    timings["rego:engine"] = time.perf_counter() - start
-    findings: list[Finding] = []
-    for rule in ordered:
-        policy = rule.rego
-        assert policy is not None
-        projection = projections[(policy.collection, policy.fields)]
-        for v in results.get(policy.path, []):
-            k = v["k"]
-            if not 0 <= k < len(projection.groups):
-                raise EngineError(policy.path.name, f"violation names item {k}, which was not "
-                                  "in its input")
-            level = v.get("level")
-            if level is not None and level not in ("error", "warning", "note"):
-                raise EngineError(policy.path.name, f"violation level '{level}' is not "
-                                  "error, warning or note")
-            at = v.get("at") or ()
-            at = (at,) if isinstance(at, str) else tuple(at)
-            for subject in projection.groups[k]:
-                findings.append(make_finding(rule, subject, v["message"],
-                                             region=v.get("region"), level=level, at=at,
-                                             properties=v.get("properties")))
-    return findings
+class _RegoRun:
+    """The Rego rules of one run: their projected inputs, the engine's answer, and the
+    findings it makes."""
+
+    def __init__(self, facts: Facts, rules: Sequence[Rule],
+                 timings: dict[str, float]) -> None:
+        start = time.perf_counter()
+        self.timings = timings
+        self.projections: dict[tuple[str, tuple[str, ...]], Any] = {}
+        self.inputs: dict[Path, dict[str, Any]] = {}
+        shared: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+        for rule in rules:
+            policy = rule.rego
+            assert policy is not None
+            key = (policy.collection, policy.fields)
+            if key not in self.projections:
+                try:
+                    self.projections[key] = project(facts, policy.collection, policy.fields)
+                except KeyError as exc:
+                    raise EngineError(policy.path.name, f"METADATA names an unknown collection "
+                                      f"or field: {exc}") from None
+                shared[key] = {"items": self.projections[key].items}
+            self.inputs[policy.path] = shared[key]
+        timings["rego:facts"] = time.perf_counter() - start
+        self.ordered = sorted(rules, key=lambda r: (r.rego.collection, r.rego.fields))  # type: ignore[union-attr]
+        # A built-in policy finds nothing in no items (each violation names an item):
+        # the engine is not even loaded for those (an empty or IaC-only input starts
+        # faster).
+        self.to_run = [r.rego for r in self.ordered if r.rego is not None and (
+            self.inputs[r.rego.path]["items"] or not r.rego.trusted)]
+
+    def evaluate(self, engine: Engine) -> dict[Path, list[dict[str, Any]]]:
+        start = time.perf_counter()
+        results = engine.evaluate(self.to_run, self.inputs) if self.to_run else {}
+        self.timings["rego:engine"] = time.perf_counter() - start
+        return results
+
+    def findings(self, results: Mapping[Path, list[dict[str, Any]]]) -> list[Finding]:
+        findings: list[Finding] = []
+        for rule in self.ordered:
+            policy = rule.rego
+            assert policy is not None
+            projection = self.projections[(policy.collection, policy.fields)]
+            for v in results.get(policy.path, []):
+                k = v["k"]
+                if not 0 <= k < len(projection.groups):
+                    raise EngineError(policy.path.name, f"violation names item {k}, which was "
+                                      "not in its input")
+                level = v.get("level")
+                if level is not None and level not in ("error", "warning", "note"):
+                    raise EngineError(policy.path.name, f"violation level '{level}' is not "
+                                      "error, warning or note")
+                at = v.get("at") or ()
+                at = (at,) if isinstance(at, str) else tuple(at)
+                for subject in projection.groups[k]:
+                    findings.append(make_finding(rule, subject, v["message"],
+                                                 region=v.get("region"), level=level, at=at,
+                                                 properties=v.get("properties")))
+        return findings
 
 
 def locate_planned(findings: list[Finding]) -> None:

@@ -50,3 +50,36 @@ def call_in_thread(fn: Callable[..., Any], *args: Any, timeout: float | None = N
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+class Pending:
+    """A call running on a daemon thread; `result()` waits for it as `call_in_thread`
+    does (in short joins, so signals act) and returns its value or raises its error."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str) -> None:
+        self._outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                self._outcome["value"] = fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller
+                self._outcome["error"] = exc
+
+        self._thread = threading.Thread(target=run, daemon=True, name=name)
+        self._thread.start()
+
+    def wait(self) -> None:
+        while self._thread.is_alive():
+            self._thread.join(0.2)
+
+    def result(self) -> Any:
+        self.wait()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome.get("value")
+
+
+def start_thread(fn: Callable[..., Any], *args: Any,
+                 name: str = "gallerylint-worker") -> Pending:
+    """fn(*args) started on a daemon thread, while the caller goes on."""
+    return Pending(fn, args, name)

@@ -269,3 +269,28 @@ def test_deep_json_under_a_small_stack_is_exit_2_not_a_crash(tmp_path, stack_kib
                              "--quiet"], capture_output=True, text=True, cwd=tmp_path,
                             timeout=120, preexec_fn=small_stack)
         assert ok.returncode == 1, (ok.returncode, ok.stderr)  # the sample lints (errors)
+
+
+def test_an_error_in_a_python_rule_waits_for_the_rego_engine(tmp_path):
+    """The Rego engine runs on its own thread beside the Python rules: when a Python rule
+    fails, the error is raised once the engine is done, with no engine left running."""
+    import threading
+    from datetime import datetime, timezone
+
+    from msgspec.structs import replace
+
+    from linter.config import Settings
+    from linter.errors import EngineError
+    from linter.lint import run
+    from linter.rules.registry import Registry, load_registry
+
+    def broken(facts, rule):
+        raise ValueError("a rule that fails")
+
+    registry = load_registry()
+    rules = [replace(r, check=broken) if r.id == "ACG703" else r for r in registry.rules]
+    sample = Path(__file__).resolve().parent.parent / "samples" / "contoso"
+    with pytest.raises(EngineError, match="ACG703"):
+        run([str(sample)], Settings(), datetime(2026, 11, 21, tzinfo=timezone.utc),
+            registry=Registry(rules))
+    assert not [t for t in threading.enumerate() if t.name == "gallerylint-rego"]
