@@ -26,37 +26,15 @@ def call_in_thread(fn: Callable[..., Any], *args: Any, timeout: float | None = N
                    stack_size: int | None = None, name: str = "gallerylint-worker") -> Any:
     """fn(*args) on a daemon thread; its result, or its exception raised here. Past
     `timeout` seconds, TimeoutError (the thread is left to die with the process)."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the caller
-            outcome["error"] = exc
-
-    previous = threading.stack_size(stack_size) if stack_size else None
-    try:
-        worker = threading.Thread(target=run, daemon=True, name=name)
-        worker.start()
-    finally:
-        if previous is not None:
-            threading.stack_size(previous)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while worker.is_alive():
-        left = 0.2 if deadline is None else deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"did not finish within {timeout:g} s")
-        worker.join(min(0.2, left))
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
+    return Pending(fn, args, name, stack_size).result(timeout)
 
 
 class Pending:
-    """A call running on a daemon thread; `result()` waits for it as `call_in_thread`
-    does (in short joins, so signals act) and returns its value or raises its error."""
+    """fn(*args) running on a daemon thread (`start_thread`); `result()` waits for it in
+    short joins, so signals act, and returns its value or raises its error."""
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], name: str,
+                 stack_size: int | None = None) -> None:
         self._outcome: dict[str, Any] = {}
 
         def run() -> None:
@@ -65,15 +43,25 @@ class Pending:
             except BaseException as exc:  # noqa: BLE001 - raised again in the caller
                 self._outcome["error"] = exc
 
-        self._thread = threading.Thread(target=run, daemon=True, name=name)
-        self._thread.start()
+        previous = threading.stack_size(stack_size) if stack_size else None
+        try:
+            self._thread = threading.Thread(target=run, daemon=True, name=name)
+            self._thread.start()
+        finally:
+            if previous is not None:
+                threading.stack_size(previous)
 
-    def wait(self) -> None:
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the call is done; past `timeout` seconds, TimeoutError."""
+        deadline = None if timeout is None else time.monotonic() + timeout
         while self._thread.is_alive():
-            self._thread.join(0.2)
+            left = 0.2 if deadline is None else deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"did not finish within {timeout:g} s")
+            self._thread.join(min(0.2, left))
 
-    def result(self) -> Any:
-        self.wait()
+    def result(self, timeout: float | None = None) -> Any:
+        self.wait(timeout)
         if "error" in self._outcome:
             raise self._outcome["error"]
         return self._outcome.get("value")
