@@ -16,7 +16,7 @@ import sarif_om as om
 
 from ..findings import Finding
 from ..rules.registry import Rule
-from .common import LIVE_FORMS, Report, artifact_uri, portal_uri
+from .common import Report, artifact_uri, is_live, portal_uri
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/gallerylint/gallerylint"
@@ -100,7 +100,7 @@ def _result(report: Report, f: Finding, index: dict[str, int],
             line = 1
         if column < 1:
             column = 1
-    if source is not None and source.form in LIVE_FORMS:
+    if is_live(f):
         portal = portal_uri(f.resource_id)
         if portal:
             properties["portalUri"] = portal
