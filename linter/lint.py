@@ -89,8 +89,8 @@ def evaluate(facts: Facts, rules: Sequence[Rule], engine: Engine,
              timings: dict[str, float] | None = None) -> list[Finding]:
     """Every rule's findings: the Python rules' first, then the Rego rules'. The Rego
     engine works on a thread of its own while the Python rules run (regopy and an OPA
-    server's requests leave the interpreter free): its inputs are projected first, and
-    nothing it reads changes after. Only built-in policies share the process so: a
+    server's requests leave the interpreter free): its inputs are projected and put in
+    the engine's form first, on this thread, and nothing it reads changes after. Only built-in policies share the process so: a
     user's policies run in a forked child, which is never forked beside a thread."""
     timings = timings if timings is not None else {}
     rego_rules = [r for r in rules if r.rego is not None]
@@ -98,6 +98,7 @@ def evaluate(facts: Facts, rules: Sequence[Rule], engine: Engine,
     pending = None
     if rego is not None and rego.to_run and all(p.trusted for p in rego.to_run):
         from .threads import start_thread
+        rego.prepare(engine)
         pending = start_thread(rego.evaluate, engine, name="gallerylint-rego")
     try:
         findings = _python_findings(facts, rules, timings)
@@ -160,10 +161,18 @@ class _RegoRun:
         # faster).
         self.to_run = [r.rego for r in self.ordered if r.rego is not None and (
             self.inputs[r.rego.path]["items"] or not r.rego.trusted)]
+        self.prepared: Mapping[Path, Any] | None = None
+
+    def prepare(self, engine: Engine) -> None:
+        """The inputs in the engine's own form, made on this thread (see `evaluate`)."""
+        start = time.perf_counter()
+        self.prepared = engine.prepare(self.to_run, self.inputs)
+        self.timings["rego:input"] = time.perf_counter() - start
 
     def evaluate(self, engine: Engine) -> dict[Path, list[dict[str, Any]]]:
         start = time.perf_counter()
-        results = engine.evaluate(self.to_run, self.inputs) if self.to_run else {}
+        inputs = self.prepared if self.prepared is not None else self.inputs
+        results = engine.evaluate(self.to_run, inputs) if self.to_run else {}
         self.timings["rego:engine"] = time.perf_counter() - start
         return results
 

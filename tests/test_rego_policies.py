@@ -113,3 +113,30 @@ def test_malformed_violation_is_an_engine_error(tmp_path):
     with pytest.raises(EngineError) as exc:
         EmbeddedEngine().evaluate([rule.rego], {rule.rego.path: {"items": []}})
     assert "malformed violation" in str(exc.value)
+
+
+def test_prepared_inputs_evaluate_as_the_documents_do():
+    """`prepare` converts each distinct document once (regopy's conversion runs on the
+    caller's thread, the queries on the engine's), and evaluation reads the converted
+    inputs as it reads the documents."""
+    rules = [r for r in REGO_RULES if r.rego.collection == "versions"
+             and r.rego.fields == ("name",)]
+    version_format = next(r for r in rules if r.id == "ACG101")
+    document = {"items": [{"k": 0, "name": "1.0.0"}, {"k": 1, "name": "v1.2"},
+                          {"k": 2, "name": "2147483648.0.0"}]}
+    policies = [r.rego for r in rules]
+    inputs = {p.path: document for p in policies}
+    engine = EmbeddedEngine()
+    prepared = engine.prepare(policies, inputs)
+    assert len({id(v) for v in prepared.values()}) == 1  # one document, converted once
+    assert not isinstance(prepared[version_format.rego.path], dict)
+    from_documents = engine.evaluate(policies, inputs)
+    assert [v["k"] for v in from_documents[version_format.rego.path]] == [1, 2]
+    assert engine.evaluate(policies, prepared) == from_documents
+
+
+def test_an_input_regopy_cannot_convert_is_an_engine_error_naming_the_policy():
+    rule = next(r for r in REGO_RULES if r.id == "ACG101")
+    with pytest.raises(EngineError) as exc:
+        EmbeddedEngine().prepare([rule.rego], {rule.rego.path: {"items": [{"k": object()}]}})
+    assert "version-format.rego" in str(exc.value) and "refused the input" in str(exc.value)

@@ -24,6 +24,13 @@ class Engine(Protocol):
         """Each policy's `violations` for its input document ({"items": [...]})."""
         ...
 
+    def prepare(self, policies: Sequence[RegoPolicy],
+                inputs: Mapping[Path, Mapping[str, Any]]) -> Mapping[Path, Any]:
+        """The inputs in the form `evaluate` reads fastest, made on the calling thread
+        (the engine may then evaluate on another); `evaluate` takes them in place of
+        the documents."""
+        ...
+
     def run_tests(self, policy: RegoPolicy) -> list[RegoTestResult]:
         """Run the `test_*` rules of the policy's `_test.rego`."""
         ...

@@ -112,8 +112,30 @@ class EmbeddedEngine:
             names = ", ".join(p.path.name for p in policies)
             raise EngineError(names, f"the policies do not build: {_rego_error_text(exc)}") from None
 
+    def prepare(self, policies: Sequence[RegoPolicy],
+                inputs: Mapping[Path, Mapping[str, Any]]) -> dict[Path, Any]:
+        """Each distinct input document as a regopy `Input`, made on the calling thread.
+        regopy converts a document with one foreign call (ctypes) per JSON value, and
+        ctypes lets go of the interpreter at each: on the engine's thread, beside the
+        Python rules, every call waited to take it back, and 10,002 items took 1.8 s
+        instead of 0.3 s. A query is one call, and runs beside Python at full speed."""
+        regopy = _regopy()
+        made: dict[int, Any] = {}
+        prepared: dict[Path, Any] = {}
+        for p in policies:
+            document = inputs[p.path]
+            if id(document) not in made:
+                try:
+                    made[id(document)] = regopy.Input(document)
+                except Exception as exc:
+                    raise EngineError(p.path.name,
+                                      f"the engine refused the input: {exc}") from None
+            prepared[p.path] = made[id(document)]
+        return prepared
+
     def evaluate(self, policies: Sequence[RegoPolicy],
-                 inputs: Mapping[Path, Mapping[str, Any]]) -> dict[Path, list[dict[str, Any]]]:
+                 inputs: Mapping[Path, Any]) -> dict[Path, list[dict[str, Any]]]:
+        """`inputs` holds each policy's document, or what `prepare` made of it."""
         return on_a_big_stack(self._evaluate_all, policies, inputs)
 
     def _evaluate_all(self, policies: Sequence[RegoPolicy],

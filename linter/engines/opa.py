@@ -264,6 +264,10 @@ class OpaEngine:
 
     # -- evaluation ----------------------------------------------------------------------
 
+    def prepare(self, policies: Sequence[RegoPolicy],
+                inputs: Mapping[Path, Mapping[str, Any]]) -> Mapping[Path, Any]:
+        return inputs  # each request encodes its document
+
     def evaluate(self, policies: Sequence[RegoPolicy],
                  inputs: Mapping[Path, Mapping[str, Any]]) -> dict[Path, list[dict[str, Any]]]:
         if not policies:
