@@ -85,3 +85,63 @@ def test_junit_escapes_what_xml_cannot_carry(tmp_path):
     import xml.etree.ElementTree as ET
     root = ET.fromstring(result.stdout.encode())
     assert int(root.get("failures")) >= 1
+
+
+# -- the JSON writer every JSON report shares (SARIF, JSON) -------------------------------
+
+def _msgspec_indented(document):
+    import msgspec
+    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
+def _json_values():
+    from hypothesis import strategies as st
+    scalars = st.none() | st.booleans() | st.integers(-2**63, 2**64 - 1) | st.text()
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                        | st.dictionaries(st.text(), inner, max_size=4), max_leaves=30)
+
+
+def test_reports_are_written_as_msgspec_indents_them():
+    """orjson writes the reports (one pass); the layout is msgspec's `format(indent=2)`,
+    byte for byte, for every value without a float (floats: see below)."""
+    from hypothesis import given
+
+    from linter.report.common import dump_json_bytes
+
+    @given(_json_values())
+    def check(document):
+        assert dump_json_bytes(document) == _msgspec_indented(document)
+
+    check()
+
+
+@pytest.mark.parametrize("document", [
+    {"big": 2**70}, {"small": -2**64}, {1: "a key that is not text"},
+    {"when": __import__("datetime").date(2026, 11, 21)},
+    json.loads("[" * 300 + "]" * 300),  # deeper than orjson writes
+], ids=["big-int", "negative-big-int", "int-key", "date", "deep"])
+def test_what_orjson_does_not_write_as_plain_json_is_written_by_msgspec(document):
+    from linter.report.common import dump_json_bytes
+    assert dump_json_bytes(document) == _msgspec_indented(document)
+
+
+def test_a_str_subclass_is_written_as_its_text():
+    """YAML's quoted scalars are str subclasses (ruamel.yaml); msgspec refuses them."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from linter.report.common import dump_json_bytes
+    assert dump_json_bytes({"k": DoubleQuotedScalarString("v")}) == b'{\n  "k": "v"\n}\n'
+
+
+def test_a_lone_surrogate_is_written_as_a_question_mark():
+    from linter.report.common import dump_json_bytes
+    out = dump_json_bytes({"name": "a\ud800b", "n": [1]})
+    assert json.loads(out) == {"name": "a?b", "n": [1]}
+
+
+def test_floats_are_written_as_python_writes_them():
+    from linter.report.common import dump_json_bytes
+    values = [1e16, 1e-7, 0.1, 2.5, -0.0, 1e300, float("nan")]
+    out = dump_json_bytes({"v": values})
+    assert out == b'{\n  "v": [\n    1e+16,\n    1e-7,\n    0.1,\n    2.5,\n    -0.0,\n' \
+                  b'    1e+300,\n    null\n  ]\n}\n'

