@@ -90,8 +90,9 @@ def evaluate(facts: Facts, rules: Sequence[Rule], engine: Engine,
     """Every rule's findings: the Python rules' first, then the Rego rules'. The Rego
     engine works on a thread of its own while the Python rules run (regopy and an OPA
     server's requests leave the interpreter free): its inputs are projected and put in
-    the engine's form first, on this thread, and nothing it reads changes after. Only built-in policies share the process so: a
-    user's policies run in a forked child, which is never forked beside a thread."""
+    the engine's form first, on this thread, and nothing it reads changes after. Only
+    built-in policies share the process so: a user's policies run in a forked child,
+    which is never forked beside a thread."""
     timings = timings if timings is not None else {}
     rego_rules = [r for r in rules if r.rego is not None]
     rego = _RegoRun(facts, rego_rules, timings) if rego_rules else None
