@@ -33,10 +33,13 @@ class ExpressionSyntaxError(ExpressionError):
 def fix_surrogates(text: str) -> str:
     """JSON escapes astral characters as surrogate pairs ("\\ud83d\\ude00"); read as YAML
     (for positions) they arrive as two lone surrogates. Join pairs; replace strays."""
-    if not any("\ud800" <= c <= "\udfff" for c in text):
+    if _SURROGATE.search(text) is None:
         return text
     joined = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in joined)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def is_expression(value: Any) -> bool:
@@ -54,6 +57,21 @@ _TOKEN = re.compile(r"""
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
+    """The tokens of an expression (read, never changed: a template repeats its
+    expressions, `[parameters('location')]` on every resource, and each text is
+    tokenized once)."""
+    found = _TOKENIZED.get(text)
+    if found is None:
+        found = _tokenize(text)
+        if len(_TOKENIZED) < 4096 and len(text) <= 1024:
+            _TOKENIZED[text] = found
+    return found
+
+
+_TOKENIZED: dict[str, list[tuple[str, str]]] = {}
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
     out = []
     pos = 0
     while pos < len(text):
