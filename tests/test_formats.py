@@ -145,3 +145,34 @@ def test_floats_are_written_as_python_writes_them():
     out = dump_json_bytes({"v": values})
     assert out == b'{\n  "v": [\n    1e+16,\n    1e-7,\n    0.1,\n    2.5,\n    -0.0,\n' \
                   b'    1e+300,\n    null\n  ]\n}\n'
+
+
+def test_readable_name_takes_the_last_segment_or_the_gallery_path():
+    """The short path for IDs without a gallery answers as the segment walk does."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from linter.report.common import readable_name
+
+    def walked(rid):
+        parts = [p for p in rid.split("/") if p]
+        lowered = [p.lower() for p in parts]
+        if "galleries" in lowered:
+            tail = parts[lowered.index("galleries") + 1:]
+            return "/".join(tail[0::2]) if tail else rid
+        return parts[-1] if parts else rid
+
+    segment = st.sampled_from(["", "subscriptions", "s1", "Galleries", "galleries", "acg",
+                               "images", "img", "versions", "1.0.0", "virtualMachines",
+                               "vm-01", "GALLERIESX", "x galleries"])
+
+    @given(st.lists(segment, max_size=8).map("/".join))
+    def check(rid):
+        assert readable_name(rid) == walked(rid)
+
+    check()
+    assert readable_name("/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/"
+                         "virtualMachines/vm-7/") == "vm-7"
+    assert readable_name("/subscriptions/s/providers/Microsoft.Compute/galleries/acg/images/"
+                         "ubuntu/versions/1.2.3") == "acg/ubuntu/1.2.3"
+    assert readable_name("///") == "///"

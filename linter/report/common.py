@@ -79,6 +79,9 @@ def artifact_uri(path: str | None, source_root: str) -> str:
 def readable_name(resource_id: str) -> str:
     """What a person calls a resource: `gallery/definition/version` (or any tail under a
     gallery), a VM's or scale set's name, else the last segment of the ID."""
+    if "galleries" not in resource_id.lower():  # most findings: a VM's last segment
+        last = resource_id.rstrip("/").rsplit("/", 1)[-1]
+        return last or resource_id
     parts = [p for p in resource_id.split("/") if p]
     lowered = [p.lower() for p in parts]
     if "galleries" in lowered:

@@ -31,10 +31,20 @@ def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
     def style(text: str, **kw: object) -> str:
         return click.style(text, **kw) if colour else text  # type: ignore[arg-type]
 
-    ordered = sorted(report.findings, key=lambda f: (report.uri(f), f.line, f.rule_id,
-                                                      f.resource_id.lower(), f.region or ""))
-    for f in ordered:
-        where = style(f"{clean(report.uri(f))}:{f.line}:{f.column}:", bold=True)
+    # Each finding's place is worked out once (file, line, column), then sorted by file,
+    # line, rule, resource and region, ties in the findings' order.
+    placed = []
+    for i, f in enumerate(report.findings):
+        line, column = f.source.line_of(*f.at) if f.source is not None else (1, 1)
+        placed.append((report.uri(f), line, f.rule_id, f.resource_id.lower(), f.region or "",
+                       i, column, f))
+    placed.sort()
+    shown: dict[str, str] = {}
+    for uri, line, _, _, _, _, column, f in placed:
+        path = shown.get(uri)
+        if path is None:
+            path = shown[uri] = clean(uri)
+        where = style(f"{path}:{line}:{column}:", bold=True)
         level = style(f.level, fg=_COLOURS[f.level])
         state = ""
         if f.suppression is not None:
@@ -46,7 +56,7 @@ def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
                      f"[{clean(subject)}]")
         if verbose:
             lines.append(f"    {f.rule_name}: {clean(f.resource_id)}")
-    if ordered:
+    if placed:
         lines.append("")
     tail: list[str] = []
     for warning in report.warnings:
