@@ -8,6 +8,7 @@ from .common import Report, dump_json, dump_json_bytes
 
 
 def finding_dict(report: Report, f: Any) -> dict[str, Any]:
+    line, column = f.source.line_of(*f.at) if f.source is not None else (1, 1)
     out: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleName": f.rule_name,
@@ -15,7 +16,7 @@ def finding_dict(report: Report, f: Any) -> dict[str, Any]:
         "resourceId": f.resource_id,
         "region": f.region,
         "message": f.message,
-        "location": {"uri": report.uri(f), "startLine": f.line, "startColumn": f.column},
+        "location": {"uri": report.uri(f), "startLine": line, "startColumn": column},
         "fingerprint": f.fingerprint,
         "properties": f.properties,
     }
