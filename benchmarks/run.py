@@ -42,9 +42,33 @@ ESTATES = {  # name: (versions, VMs per version, finding rate, config)
 
 
 def measure(mode: str, folder: Path, *args: str) -> dict:
-    out = subprocess.run([sys.executable, str(HERE / "measure.py"), mode, str(folder), *args],
-                         capture_output=True, text=True, check=True, cwd=HERE.parent)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One measurement: what measure.py reports from inside the process, and the whole
+    process seen from outside (start-up and exit included), as `whole`."""
+    if mode == "cli":
+        return {"whole": whole_process([*command(), "lint", str(folder), "-f", "sarif", "-o",
+                                        str(folder.parent / "bench-cli.sarif"), "-q", "--now",
+                                        "2026-11-21T00:00:00Z",
+                                        *(["-c", args[0]] if args else [])])}
+    out: dict = {}
+    found = whole_process([sys.executable, str(HERE / "measure.py"), mode, str(folder), *args],
+                          out)
+    return {**json.loads(out["stdout"].strip().splitlines()[-1]), "whole": found}
+
+
+def whole_process(cmd: list[str], out: dict | None = None) -> dict:
+    """Wall time and peak RSS of one process (its own `wait4` usage, not its siblings')."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            cwd=HERE.parent)
+    stdout = proc.stdout.read() if proc.stdout else ""  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    if out is not None:
+        out["stdout"] = stdout
+    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
 def machine() -> str:
@@ -89,10 +113,10 @@ def estate(name: str, data: Path, rounds: int) -> None:
         args = [str(path)]
     mb = sum(p.stat().st_size for p in folder.glob("*.json")) / 1e6
     modes = ["json-load", *(["orjson-loads"] if has_orjson() else []), "lint"]
-    runs: dict[str, list[dict]] = {m: [] for m in modes}
+    runs: dict[str, list[dict]] = {m: [] for m in [*modes, "cli"]}
     for _ in range(rounds):
-        for mode in modes:
-            runs[mode].append(measure(mode, folder, *(args if mode == "lint" else ())))
+        for mode in [*modes, "cli"]:
+            runs[mode].append(measure(mode, folder, *(args if mode in ("lint", "cli") else ())))
     lint = runs["lint"]
     base = runs["json-load"]
     print(f"\n{name} estate: {versions:,} versions, {versions * per_version:,} VMs, "
@@ -110,6 +134,18 @@ def estate(name: str, data: Path, rounds: int) -> None:
                  "lint": "`gallerylint lint` (SARIF written)"}[mode]
         print(f"| {label} | {statistics.median(secs):.2f} | {statistics.median(rss):,.0f} "
               f"| {t_ratio:.2f}x | {m_ratio:.2f}x |")
+    # Seen from outside: start-up, and the exit that frees what each process holds.
+    base_whole = [r["whole"] for r in base]
+    cli_whole = [r["whole"] for r in runs["cli"]]
+    for label, whole in (("`json.load` of every file", base_whole),
+                         ("`gallerylint lint DIR -f sarif -o FILE`", cli_whole)):
+        t_ratio = statistics.median(r["seconds"] / b["seconds"]
+                                    for r, b in zip(whole, base_whole))
+        m_ratio = statistics.median(r["peak_rss_mb"] / b["peak_rss_mb"]
+                                    for r, b in zip(whole, base_whole))
+        print(f"| {label}, whole process | {statistics.median(r['seconds'] for r in whole):.2f} "
+              f"| {statistics.median(r['peak_rss_mb'] for r in whole):,.0f} | {t_ratio:.2f}x "
+              f"| {m_ratio:.2f}x |")
     opa = shutil.which("opa")
     if opa:
         vm_file = folder / "virtual-machines-000.json"
@@ -121,6 +157,9 @@ def estate(name: str, data: Path, rounds: int) -> None:
               f"{time.perf_counter() - start:.2f} | | | |")
     else:
         print("(no `opa` on PATH: the real OPA is not measured)")
+    print("the command / json.load, whole processes, round by round: " + ", ".join(
+        f"{r['seconds'] / b['seconds']:.2f}x time, {r['peak_rss_mb'] / b['peak_rss_mb']:.2f}x "
+        f"memory" for r, b in zip(cli_whole, base_whole)))
     print("lint / json.load, round by round: " + ", ".join(
         f"{r['seconds'] / b['seconds']:.2f}x time, {r['peak_rss_mb'] / b['peak_rss_mb']:.2f}x "
         f"memory" for r, b in zip(lint, base)))

@@ -778,5 +778,32 @@ def explain(rule: str, config_path: str | None) -> None:
     click.echo(f"More: {found.help_uri}")
 
 
+def console() -> None:
+    """The `gallerylint` command: `main`, then the process ends at once.
+
+    After a lint of a large estate the interpreter would spend about a second freeing
+    its objects one by one (a gigabyte of them) before the process ends: 13.0 s of
+    lint took 14.6 s whole. As mypy does, the output is flushed and the process ends
+    without that, once nothing is left to do: every report is written and closed by
+    then (renamed into place), gallerylint registers no exit handler, and only daemon
+    threads may remain. A thread that is not a daemon (one a library started) is
+    waited for the usual way."""
+    import threading
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as exc:
+        code = 0 if exc.code is None else exc.code
+    if not isinstance(code, int) or any(
+            t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    console()
