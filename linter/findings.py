@@ -43,17 +43,17 @@ class Finding(Struct):
                                self.region)
         return fingerprint(self.rule_id, self.resource_id, self.region)
 
+    def position(self) -> tuple[int, int]:
+        """(line, column) of what the finding is about in its file; (1, 1) without one."""
+        return self.source.line_of(*self.at) if self.source is not None else (1, 1)
+
     @property
     def line(self) -> int:
-        if self.source is None:
-            return 1
-        return self.source.line_of(*self.at)[0]
+        return self.position()[0]
 
     @property
     def column(self) -> int:
-        if self.source is None:
-            return 1
-        return self.source.line_of(*self.at)[1]
+        return self.position()[1]
 
 
 def fingerprint(rule_id: str, resource_id: str, region: str | None) -> str:

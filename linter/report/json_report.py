@@ -8,7 +8,7 @@ from .common import Report, dump_json, dump_json_bytes
 
 
 def finding_dict(report: Report, f: Any) -> dict[str, Any]:
-    line, column = f.source.line_of(*f.at) if f.source is not None else (1, 1)
+    line, column = f.position()
     out: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleName": f.rule_name,

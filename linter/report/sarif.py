@@ -94,7 +94,7 @@ def _result(report: Report, f: Finding, index: dict[str, int],
         properties["snapshotLocation"] = {"uri": report.uri(f), "startLine": max(f.line, 1)}
         uri, line, column = artifact_uri(report.live_location, report.source_root), 1, 1
     else:
-        line, column = source.line_of(*f.at) if source is not None else (1, 1)
+        line, column = f.position()
         uri = report.uri(f)
         if line < 1:
             line = 1

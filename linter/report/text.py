@@ -35,7 +35,7 @@ def render(report: Report, colour: bool = False, verbose: bool = False) -> str:
     # line, rule, resource and region, ties in the findings' order.
     placed = []
     for i, f in enumerate(report.findings):
-        line, column = f.source.line_of(*f.at) if f.source is not None else (1, 1)
+        line, column = f.position()
         placed.append((report.uri(f), line, f.rule_id, f.resource_id.lower(), f.region or "",
                        i, column, f))
     placed.sort()
