@@ -289,3 +289,40 @@ def test_color_option_and_gate_failures_only(tmp_path):
     assert "PASS" in full.stdout and "PASS" not in short.stdout
     assert short.stdout.count("FAIL ") == full.stdout.count("FAIL ") >= 1
     assert short.stdout.strip().splitlines()[-1].startswith("gate FAILED")
+
+
+def test_the_command_ends_with_its_output_whole_and_its_exit_code():
+    """`cli.console` ends the process at once: what was printed is flushed first (a SARIF
+    log on a pipe parses whole), and the exit code is the command's."""
+    sample = str(ROOT / "samples" / "contoso")
+    result = gallerylint("lint", sample, "-f", "sarif", "--now", NOW)
+    assert result.returncode == 1, result.stderr
+    log = json.loads(result.stdout)
+    assert len(log["runs"][0]["results"]) > 10
+    assert gallerylint("lint", sample, "--now", NOW, "--fail-on", "never").returncode == 0
+
+
+def test_a_thread_that_is_not_a_daemon_is_waited_for(tmp_path):
+    """A library's non-daemon thread still running when the command ends gets the usual
+    exit, which waits for it, never the immediate one."""
+    done = tmp_path / "done"
+    code = (
+        "import sys, threading, time\n"
+        "from linter import cli\n"
+        "def work():\n"
+        "    time.sleep(0.5)\n"
+        f"    open({str(done)!r}, 'w').write('finished')\n"
+        "lint = cli.main\n"
+        "def lint_then_start():  # the thread is alive when the command ends\n"
+        "    try:\n"
+        "        lint()\n"
+        "    finally:\n"
+        "        threading.Thread(target=work).start()\n"
+        "cli.main = lint_then_start\n"
+        f"sys.argv = ['gallerylint', 'lint', {str(ROOT / 'samples' / 'contoso')!r}, '-q',"
+        f" '--now', {NOW!r}, '--fail-on', 'never']\n"
+        "cli.console()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert done.read_text() == "finished"
