@@ -295,7 +295,10 @@ def test_the_command_ends_with_its_output_whole_and_its_exit_code():
     """`cli.console` ends the process at once: what was printed is flushed first (a SARIF
     log on a pipe parses whole), and the exit code is the command's."""
     sample = str(ROOT / "samples" / "contoso")
-    result = gallerylint("lint", sample, "-f", "sarif", "--now", NOW)
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample, "-f", "sarif",
+                             "--now", NOW], capture_output=True, text=True, env=buffered,
+                            timeout=120)
     assert result.returncode == 1, result.stderr
     log = json.loads(result.stdout)
     assert len(log["runs"][0]["results"]) > 10
