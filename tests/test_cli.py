@@ -292,17 +292,39 @@ def test_color_option_and_gate_failures_only(tmp_path):
 
 
 def test_the_command_ends_with_its_output_whole_and_its_exit_code():
-    """`cli.console` ends the process at once: what was printed is flushed first (a SARIF
-    log on a pipe parses whole), and the exit code is the command's."""
+    """`cli.console` ends the process at once: a SARIF log on a pipe parses whole, and
+    the exit code is the command's."""
     sample = str(ROOT / "samples" / "contoso")
-    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    result = subprocess.run([sys.executable, "-m", "linter.cli", "lint", sample, "-f", "sarif",
-                             "--now", NOW], capture_output=True, text=True, env=buffered,
-                            timeout=120)
+    result = gallerylint("lint", sample, "-f", "sarif", "--now", NOW)
     assert result.returncode == 1, result.stderr
     log = json.loads(result.stdout)
     assert len(log["runs"][0]["results"]) > 10
     assert gallerylint("lint", sample, "--now", NOW, "--fail-on", "never").returncode == 0
+
+
+def test_what_is_left_in_pythons_buffers_is_flushed_before_the_process_ends():
+    """click flushes what it echoes; anything else printed (a library's warning) sits in
+    Python's buffer until `console` flushes it."""
+    code = (
+        "import sys\n"
+        "from linter import cli\n"
+        "lint = cli.main\n"
+        "def lint_then_print():\n"
+        "    try:\n"
+        "        lint()\n"
+        "    finally:\n"
+        "        print('left in the buffer')\n"
+        "        print('and in stderr', file=sys.stderr)\n"
+        "cli.main = lint_then_print\n"
+        f"sys.argv = ['gallerylint', 'lint', {str(ROOT / 'samples' / 'contoso')!r}, '-q',"
+        f" '--now', {NOW!r}]\n"
+        "cli.console()\n")
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=buffered, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.endswith("left in the buffer\n")
+    assert "and in stderr" in result.stderr
 
 
 def test_a_thread_that_is_not_a_daemon_is_waited_for(tmp_path):
