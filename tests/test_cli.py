@@ -302,26 +302,33 @@ def test_the_command_ends_with_its_output_whole_and_its_exit_code():
     assert gallerylint("lint", sample, "--now", NOW, "--fail-on", "never").returncode == 0
 
 
-def test_what_is_left_in_pythons_buffers_is_flushed_before_the_process_ends():
-    """click flushes what it echoes; anything else printed (a library's warning) sits in
-    Python's buffer until `console` flushes it."""
+def console_after_lint(then: str, *lint_args: str, env=None):
+    """Run `cli.console` on a lint of the sample, with `then` (lines of Python, indented
+    for a `finally:` block) run once the lint is done and before the process ends."""
     code = (
-        "import sys\n"
+        "import sys, threading, time\n"
         "from linter import cli\n"
         "lint = cli.main\n"
-        "def lint_then_print():\n"
+        "def lint_then():\n"
         "    try:\n"
         "        lint()\n"
         "    finally:\n"
-        "        print('left in the buffer')\n"
-        "        print('and in stderr', file=sys.stderr)\n"
-        "cli.main = lint_then_print\n"
+        f"{then}"
+        "cli.main = lint_then\n"
         f"sys.argv = ['gallerylint', 'lint', {str(ROOT / 'samples' / 'contoso')!r}, '-q',"
-        f" '--now', {NOW!r}]\n"
+        f" '--now', {NOW!r}, *{list(lint_args)!r}]\n"
         "cli.console()\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def test_what_is_left_in_pythons_buffers_is_flushed_before_the_process_ends():
+    """click flushes what it echoes; anything else printed (a library's warning) sits in
+    Python's buffer until `console` flushes it."""
     buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=buffered, timeout=120)
+    result = console_after_lint("        print('left in the buffer')\n"
+                                "        print('and in stderr', file=sys.stderr)\n",
+                                env=buffered)
     assert result.returncode == 1, result.stderr
     assert result.stdout.endswith("left in the buffer\n")
     assert "and in stderr" in result.stderr
@@ -331,23 +338,11 @@ def test_a_thread_that_is_not_a_daemon_is_waited_for(tmp_path):
     """A library's non-daemon thread still running when the command ends gets the usual
     exit, which waits for it, never the immediate one."""
     done = tmp_path / "done"
-    code = (
-        "import sys, threading, time\n"
-        "from linter import cli\n"
-        "def work():\n"
-        "    time.sleep(0.5)\n"
-        f"    open({str(done)!r}, 'w').write('finished')\n"
-        "lint = cli.main\n"
-        "def lint_then_start():  # the thread is alive when the command ends\n"
-        "    try:\n"
-        "        lint()\n"
-        "    finally:\n"
-        "        threading.Thread(target=work).start()\n"
-        "cli.main = lint_then_start\n"
-        f"sys.argv = ['gallerylint', 'lint', {str(ROOT / 'samples' / 'contoso')!r}, '-q',"
-        f" '--now', {NOW!r}, '--fail-on', 'never']\n"
-        "cli.console()\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    result = console_after_lint(  # the thread is alive when the command ends
+        "        def work():\n"
+        "            time.sleep(0.5)\n"
+        f"            open({str(done)!r}, 'w').write('finished')\n"
+        "        threading.Thread(target=work).start()\n",
+        "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     assert done.read_text() == "finished"
